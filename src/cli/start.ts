@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { loadConfig, type ConfigOverrides } from '../core/config.js';
+import { startServer } from '../server/runtime.js';
+import { DATA_FILES } from '../server/stores.js';
+
+export interface StartFlags {
+  port?: string;
+  host?: string;
+  data?: string;
+  logLevel?: string;
+}
+
+export async function startCommand(flags: StartFlags): Promise<void> {
+  const overrides: ConfigOverrides = { port: flags.port, host: flags.host, dataDir: flags.data, logLevel: flags.logLevel };
+  const config = loadConfig(overrides);
+  const server = await startServer(config);
+  const { credentials, logger } = server.runtime;
+  const lines = [`Crumbtrail ${server.url}  (data: ${config.dataDir})`];
+  if (credentials.generated.length > 0) {
+    lines.push(`Generated and saved to ${path.join(config.dataDir, DATA_FILES.credentials)}:`);
+    if (credentials.generated.includes('adminToken')) lines.push(`  admin token: ${credentials.adminToken}`);
+    if (credentials.generated.includes('writeKey')) lines.push(`  write key:   ${credentials.writeKey}`);
+  } else {
+    lines.push(`Admin token and write key: ${path.join(config.dataDir, DATA_FILES.credentials)} (or your environment)`);
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests and flushing the write buffer');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    server.close().then(
+      () => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

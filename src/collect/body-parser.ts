@@ -1,0 +1,65 @@
+import zlib from 'node:zlib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CrumbtrailError } from '../core/errors.js';
+import { KB } from '../core/units.js';
+
+/** Segment's limit for one request, checked on the decompressed body. */
+export const MAX_REQUEST_BYTES = 500 * KB;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decompress(raw: Buffer, encoding: string | undefined): Buffer {
+  const enc = (encoding ?? 'identity').trim().toLowerCase();
+  const options = { maxOutputLength: MAX_REQUEST_BYTES };
+  try {
+    if (enc === 'identity' || enc === '') return raw;
+    if (enc === 'gzip' || enc === 'x-gzip') return zlib.gunzipSync(raw, options);
+    if (enc === 'deflate') return zlib.inflateSync(raw, options);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new CrumbtrailError('CT_REQUEST_TOO_LARGE');
+    throw new CrumbtrailError('CT_UNSUPPORTED_ENCODING', `The ${enc} body could not be decompressed.`);
+  }
+  throw new CrumbtrailError('CT_UNSUPPORTED_ENCODING', `Got Content-Encoding: ${enc}.`);
+}
+
+/** Decompress (gzip/deflate, capped), decode UTF-8 strictly, parse JSON. Any failure is a catalogued 400. */
+export function parseJsonBody(raw: Buffer, encoding: string | undefined): unknown {
+  const body = decompress(raw, encoding);
+  if (body.length > MAX_REQUEST_BYTES) throw new CrumbtrailError('CT_REQUEST_TOO_LARGE');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new CrumbtrailError('CT_INVALID_JSON', 'The body is not valid UTF-8.');
+  }
+  if (text.trim() === '') throw new CrumbtrailError('CT_INVALID_JSON', 'The body is empty.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CrumbtrailError('CT_INVALID_JSON', (error as Error).message);
+  }
+}
+
+/**
+ * One body parser for JSON and text/plain (analytics.js and sendBeacon send JSON as text/plain to avoid a
+ * CORS preflight). Fastify's own JSON parser is replaced so limits apply after decompression.
+ */
+export function registerBodyParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const parse = (request: FastifyRequest, raw: Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+    try {
+      done(null, parseJsonBody(raw, request.headers['content-encoding']));
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  const options = { parseAs: 'buffer' as const, bodyLimit: MAX_REQUEST_BYTES };
+  app.addContentTypeParser(['application/json', 'text/plain'], options, parse);
+  app.addContentTypeParser('*', options, (request, raw: Buffer, done) => {
+    if (request.headers['content-type']) {
+      done(new CrumbtrailError('CT_UNSUPPORTED_MEDIA_TYPE', `Got Content-Type: ${request.headers['content-type']}.`));
+    } else {
+      parse(request, raw, done);
+    }
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Ids that clients send when they have none. Treating them as real ids would merge every visitor that ever
+ * sent "null" into one person, so they count as missing.
+ */
+const JUNK_IDS = new Set([
+  '',
+  'null',
+  'undefined',
+  'nil',
+  'none',
+  'nan',
+  'anonymous',
+  'anon',
+  'guest',
+  'unknown',
+  '0',
+  '-1',
+  '[object object]',
+  '00000000-0000-0000-0000-000000000000',
+]);
+
+/** A trimmed string id, or null when absent or junk. Numbers are accepted and turned into strings (Segment does). */
+export function cleanId(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const id = String(value).trim();
+  return JUNK_IDS.has(id.toLowerCase()) ? null : id;
+}
+
+export function isJunkId(value: string): boolean {
+  return JUNK_IDS.has(value.trim().toLowerCase());
+}

@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DAY, HOUR, MINUTE } from './units.js';
+
+/**
+ * Configuration is read once, at the composition root, from CLI flags and environment variables (flags win),
+ * validated, frozen, and passed down. A wrong value fails fast with a message naming the variable to fix.
+ */
+export const DEFAULTS = {
+  port: 4000,
+  host: '0.0.0.0',
+  dataDir: './crumbtrail-data',
+  logLevel: 'info',
+  nodeId: 'local',
+  /** Group commit: a flush starts at most this long after the first buffered event arrives. */
+  flushIntervalMs: 10,
+  /** …or as soon as this many events are buffered. */
+  flushMaxEvents: 10_000,
+  /** Back-pressure: above this many buffered events new requests get 503 CT_OVERLOADED. */
+  maxBufferedEvents: 200_000,
+  /** messageIds are remembered at least this long for deduplication (Segment keeps 24 h). */
+  dedupWindowMs: 48 * HOUR,
+  dedupPruneEveryMs: 10 * MINUTE,
+  /** A person absorbs at most this many other persons through identify/alias (runaway-merge guard). */
+  maxMergesPerPerson: 100,
+  shutdownTimeoutMs: 30_000,
+} as const;
+
+const ENV = {
+  port: 'CRUMBTRAIL_PORT',
+  host: 'CRUMBTRAIL_HOST',
+  dataDir: 'CRUMBTRAIL_DATA',
+  adminToken: 'CRUMBTRAIL_ADMIN_TOKEN',
+  writeKey: 'CRUMBTRAIL_WRITE_KEY',
+  logLevel: 'CRUMBTRAIL_LOG_LEVEL',
+  geoipDb: 'CRUMBTRAIL_GEOIP_DB',
+  nodeId: 'CRUMBTRAIL_NODE_ID',
+  flushIntervalMs: 'CRUMBTRAIL_FLUSH_INTERVAL_MS',
+  flushMaxEvents: 'CRUMBTRAIL_FLUSH_MAX_EVENTS',
+  maxBufferedEvents: 'CRUMBTRAIL_MAX_BUFFERED_EVENTS',
+  dedupWindowMs: 'CRUMBTRAIL_DEDUP_WINDOW_MS',
+  maxMergesPerPerson: 'CRUMBTRAIL_MAX_MERGES_PER_PERSON',
+} as const;
+
+type ConfigKey = keyof typeof ENV;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const secret = z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces');
+
+const configSchema = z.object({
+  port: integer(0, 65535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  adminToken: secret.optional(),
+  writeKey: secret.optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  geoipDb: z.string().min(1).optional(),
+  nodeId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"'),
+  flushIntervalMs: integer(0, 10_000),
+  flushMaxEvents: integer(1, 1_000_000),
+  maxBufferedEvents: integer(1, 10_000_000),
+  dedupWindowMs: integer(DAY, 365 * DAY),
+  maxMergesPerPerson: integer(0, 100_000),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>> & { readonly dedupPruneEveryMs: number; readonly shutdownTimeoutMs: number };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Flags given on the command line (already named by config key); undefined means "not given". */
+export type ConfigOverrides = Partial<Record<ConfigKey, string | number | undefined>>;
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV) as ConfigKey[]) {
+    const fromFlag = overrides[key];
+    const fromEnv = env[ENV[key]];
+    const value = fromFlag !== undefined ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+    raw[key] = value ?? (key in DEFAULTS ? DEFAULTS[key as keyof typeof DEFAULTS] : undefined);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path[0] as ConfigKey;
+      const given = raw[key] === undefined ? '' : ` (got ${JSON.stringify(String(raw[key]))})`;
+      return `${ENV[key]} (or --${kebab(key)}) ${issue.message}${given}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze({
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.dataDir),
+    dedupPruneEveryMs: DEFAULTS.dedupPruneEveryMs,
+    shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
+  });
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,170 @@
+import { derivePersonId } from '../core/ids.js';
+import type { PreparedEvent } from '../core/events.js';
+import type { PersonMerge } from '../store/event-store/port.js';
+import { identityKey } from '../store/state-store/identity-key.js';
+import type { IdentityKey, PersonSummary, StateBatch, StateStore } from '../store/state-store/port.js';
+
+export interface IdentityOutcome {
+  /** Final (canonical, after this batch's merges) person of each event, by index. */
+  personIds: string[];
+  newPersons: StateBatch['newPersons'];
+  links: StateBatch['links'];
+  merges: PersonMerge[];
+  /** Merges refused by a guard, by guard, for metrics. */
+  refused: { knownUserConflict: number; mergeCap: number };
+}
+
+interface PersonState {
+  userIds: Set<string>;
+  mergeCount: number;
+}
+
+/**
+ * Turns a batch of events into person ids and identity-graph changes. Decisions depend only on the state
+ * before the batch and the batch itself, so replaying a batch after a crash reproduces them exactly.
+ *
+ * Rules (documented in docs/identity.md):
+ * - identify/any call with userId + anonymousId links the anonymous id to the user's person; an anonymous-only
+ *   person is merged into the known one ("events sent before login become part of the history").
+ * - Never merge two different known users through a shared anonymous id (a shared computer): the second user
+ *   gets a person of their own and the anonymous id stays where it was.
+ * - alias(previousId → userId) is an explicit request and may merge two known users.
+ * - A person absorbs at most `maxMerges` others.
+ */
+export class IdentityResolver {
+  constructor(private readonly maxMerges: number) {}
+
+  async resolve(state: StateStore, nodeId: string, batchSeq: number, events: PreparedEvent[]): Promise<IdentityOutcome> {
+    const keys = new Set<IdentityKey>();
+    for (const e of events) {
+      if (e.userId !== null) keys.add(identityKey('user', e.userId));
+      if (e.anonymousId !== null) keys.add(identityKey('anon', e.anonymousId));
+      if (e.type === 'alias' && e.previousId !== null) {
+        keys.add(identityKey('user', e.previousId));
+        keys.add(identityKey('anon', e.previousId));
+      }
+    }
+    const keyToPerson = await state.lookupIdentities([...keys]);
+    const summaries = await state.lookupPersons([...new Set(keyToPerson.values())]);
+    return new BatchResolution(this.maxMerges, nodeId, batchSeq, keyToPerson, summaries).run(events);
+  }
+}
+
+class BatchResolution {
+  private readonly persons = new Map<string, PersonState>();
+  private readonly mergedInto = new Map<string, string>();
+  private readonly outcome: IdentityOutcome = {
+    personIds: [],
+    newPersons: [],
+    links: [],
+    merges: [],
+    refused: { knownUserConflict: 0, mergeCap: 0 },
+  };
+
+  constructor(
+    private readonly maxMerges: number,
+    private readonly nodeId: string,
+    private readonly batchSeq: number,
+    private readonly keyToPerson: Map<IdentityKey, string>,
+    summaries: Map<string, PersonSummary>,
+  ) {
+    for (const s of summaries.values()) this.persons.set(s.personId, { userIds: new Set(s.userIds), mergeCount: s.mergeCount });
+  }
+
+  run(events: PreparedEvent[]): IdentityOutcome {
+    const atEvent = events.map((e) => {
+      if (e.type === 'alias' && e.previousId !== null && e.userId !== null) this.alias(e.previousId, e.userId, e.receivedAt);
+      return this.resolveEvent(e);
+    });
+    this.outcome.personIds = atEvent.map((p) => this.canonical(p));
+    return this.outcome;
+  }
+
+  private resolveEvent(e: PreparedEvent): string {
+    const userKey = e.userId === null ? null : identityKey('user', e.userId);
+    const anonKey = e.anonymousId === null ? null : identityKey('anon', e.anonymousId);
+    const userPerson = userKey && this.personOf(userKey);
+    const anonPerson = anonKey && this.personOf(anonKey);
+    const at = e.receivedAt;
+
+    if (userPerson && anonPerson) {
+      if (userPerson !== anonPerson) this.merge(anonPerson, userPerson, at, false);
+      return userPerson;
+    }
+    if (userPerson) {
+      if (anonKey) this.link(anonKey, userPerson, at);
+      return userPerson;
+    }
+    if (anonPerson && userKey) {
+      const anon = this.persons.get(anonPerson)!;
+      if (anon.userIds.size === 0) {
+        this.link(userKey, anonPerson, at);
+        return anonPerson;
+      }
+      // Shared device: the anonymous id already belongs to a different known user. Keep them apart.
+      this.outcome.refused.knownUserConflict++;
+      return this.create(userKey, at);
+    }
+    if (anonPerson) return anonPerson;
+    const person = this.create((userKey ?? anonKey)!, at);
+    if (userKey && anonKey) this.link(anonKey, person, at);
+    return person;
+  }
+
+  private alias(previousId: string, userId: string, at: number): void {
+    const userKey = identityKey('user', userId);
+    const previous = this.personOf(identityKey('user', previousId)) ?? this.personOf(identityKey('anon', previousId));
+    const current = this.personOf(userKey);
+    if (previous && current) {
+      if (previous !== current) this.merge(previous, current, at, true);
+    } else if (previous) {
+      this.link(userKey, previous, at);
+    } else {
+      // An unknown previousId is taken as the anonymous id the user was known by before.
+      const person = current ?? this.create(userKey, at);
+      this.link(identityKey('anon', previousId), person, at);
+    }
+  }
+
+  private personOf(key: IdentityKey): string | null {
+    const person = this.keyToPerson.get(key);
+    return person === undefined ? null : this.canonical(person);
+  }
+
+  private canonical(personId: string): string {
+    let id = personId;
+    for (let next = this.mergedInto.get(id); next !== undefined; next = this.mergedInto.get(id)) id = next;
+    return id;
+  }
+
+  private create(key: IdentityKey, at: number): string {
+    const personId = derivePersonId(this.nodeId, this.batchSeq, key);
+    this.persons.set(personId, { userIds: new Set(), mergeCount: 0 });
+    this.outcome.newPersons.push({ personId, createdAt: at });
+    this.link(key, personId, at);
+    return personId;
+  }
+
+  private link(key: IdentityKey, personId: string, at: number): void {
+    this.keyToPerson.set(key, personId);
+    this.outcome.links.push({ key, personId, at });
+    if (key.startsWith('user:')) this.persons.get(personId)!.userIds.add(key.slice(5));
+  }
+
+  private merge(from: string, to: string, at: number, explicit: boolean): void {
+    const absorbed = this.persons.get(from)!;
+    const survivor = this.persons.get(to)!;
+    if (!explicit && absorbed.userIds.size > 0) {
+      this.outcome.refused.knownUserConflict++;
+      return;
+    }
+    if (survivor.mergeCount + absorbed.mergeCount + 1 > this.maxMerges) {
+      this.outcome.refused.mergeCap++;
+      return;
+    }
+    this.mergedInto.set(from, to);
+    this.outcome.merges.push({ from, to, at });
+    for (const userId of absorbed.userIds) survivor.userIds.add(userId);
+    survivor.mergeCount += absorbed.mergeCount + 1;
+  }
+}

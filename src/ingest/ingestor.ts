@@ -1,0 +1,195 @@
+import type { Clock } from '../core/clock.js';
+import { CrumbtrailError } from '../core/errors.js';
+import type { DropReason, PreparedEvent, StoredEvent } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { DropCounts } from '../collect/pipeline/pipeline.js';
+import type { IdentityResolver } from '../identity/resolve.js';
+import type { Metrics } from '../ops/metrics.js';
+import { profileDeltas } from '../profiles/delta.js';
+import type { EventStore } from '../store/event-store/port.js';
+import type { StateBatch, StateStore } from '../store/state-store/port.js';
+import { WriteBuffer, type BufferEntry, type EntryOutcome, type WriteBufferOptions } from './write-buffer.js';
+
+/** The real-time stage (segments, journey triggers, …) receives every batch once it is durable. */
+export type DurableBatchListener = (events: StoredEvent[]) => void | Promise<void>;
+
+export interface IngestResult {
+  accepted: number;
+  dropped: number;
+  drops: DropCounts;
+}
+
+export interface IngestorDeps {
+  nodeId: string;
+  events: EventStore;
+  state: StateStore;
+  identity: IdentityResolver;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  buffer: WriteBufferOptions;
+}
+
+/**
+ * Makes prepared events durable, in order: dedupe against the store → resolve identities → append to the
+ * event log → apply state changes in one transaction (which moves this node's cursor). The event log is the
+ * write-ahead log for the state: a crash between the two writes is repaired by `recover()`, which replays the
+ * log's batches past the cursor. Person ids are derived from (node, batch, identity), so the replay reproduces
+ * exactly the ids the log holds.
+ */
+export class Ingestor {
+  private readonly buffer: WriteBuffer;
+  private readonly listeners: DurableBatchListener[] = [];
+  private nextSeq = 1;
+  private needsRecovery = true;
+  private lastLagSeconds = 0;
+
+  constructor(private readonly deps: IngestorDeps) {
+    this.buffer = new WriteBuffer((entries) => this.flush(entries), deps.buffer, (depth) => deps.metrics.bufferDepth.set(depth));
+  }
+
+  onDurableBatch(listener: DurableBatchListener): void {
+    this.listeners.push(listener);
+  }
+
+  get bufferDepth(): number {
+    return this.buffer.depth;
+  }
+
+  get ingestLagSeconds(): number {
+    return this.lastLagSeconds;
+  }
+
+  /** Submit one request's events; resolves once they are durable. */
+  async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
+    const outcome = await this.buffer.submit({ events, drops });
+    const allDrops: DropCounts = { ...drops };
+    if (outcome.duplicates > 0) allDrops.duplicate = (allDrops.duplicate ?? 0) + outcome.duplicates;
+    const dropped = Object.values(allDrops).reduce((sum, n) => sum + (n ?? 0), 0);
+    return { accepted: events.length - outcome.duplicates, dropped, drops: allDrops };
+  }
+
+  /** Replay event-log batches the state store has not applied (after a crash or a failed state write). */
+  async recover(): Promise<number> {
+    const { nodeId, events, state, identity, logger } = this.deps;
+    const applied = await state.appliedBatchSeq(nodeId);
+    let replayed = 0;
+    for await (const batch of events.batchesAfter(nodeId, applied)) {
+      const outcome = await identity.resolve(state, nodeId, batch.batchSeq, batch.events);
+      const mismatched = outcome.personIds.filter((id, i) => id !== batch.events[i]!.personId).length;
+      if (mismatched > 0) logger.warn({ batchSeq: batch.batchSeq, mismatched }, 'replayed batch resolved to other person ids');
+      await events.recordMerges(outcome.merges);
+      await state.applyBatch(this.stateBatch(batch.batchSeq, batch.events, outcome, {}));
+      replayed++;
+    }
+    this.nextSeq = Math.max(await events.maxBatchSeq(nodeId), await state.appliedBatchSeq(nodeId)) + 1;
+    this.needsRecovery = false;
+    if (replayed > 0) logger.warn({ replayed }, 'replayed event-log batches into the state store');
+    return replayed;
+  }
+
+  /** Flush everything waiting, then refuse new work. */
+  async close(): Promise<void> {
+    await this.buffer.close();
+  }
+
+  private async flush(entries: BufferEntry[]): Promise<EntryOutcome[]> {
+    const { nodeId, events, state, identity, metrics, clock, logger } = this.deps;
+    const started = clock.now();
+    const endTimer = metrics.flushDuration.startTimer();
+    if (this.needsRecovery) await this.recover();
+    const batchSeq = this.nextSeq++;
+
+    const fresh = await this.dedupe(entries);
+    const kept = fresh.kept;
+    const stored = kept as StoredEvent[];
+    try {
+      const outcome = await identity.resolve(state, nodeId, batchSeq, kept);
+      for (let i = 0; i < stored.length; i++) {
+        const e = stored[i]!;
+        e.personId = outcome.personIds[i]!;
+        e.nodeId = nodeId;
+        e.batchSeq = batchSeq;
+      }
+      await events.append(stored);
+      await events.recordMerges(outcome.merges);
+      const drops = sumDrops(entries.map((e) => e.drops));
+      if (fresh.duplicates > 0) drops.duplicate = (drops.duplicate ?? 0) + fresh.duplicates;
+      await state.applyBatch(this.stateBatch(batchSeq, stored, outcome, drops));
+      metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
+      metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
+      for (const [reason, n] of Object.entries(drops)) if (n) metrics.eventsDropped.inc({ reason }, n);
+    } catch (error) {
+      // Whatever reached the event log is replayed into the state store before the next flush.
+      this.needsRecovery = true;
+      logger.error({ err: error, batchSeq }, 'flush failed');
+      throw new CrumbtrailError('CT_STORE_UNAVAILABLE', (error as Error).message);
+    }
+    metrics.eventsIngested.inc(stored.length);
+    metrics.flushSize.observe(stored.length);
+    endTimer();
+    const oldest = Math.min(...entries.flatMap((e) => (e.events.length > 0 ? [e.events[0]!.receivedAt] : [started])));
+    this.lastLagSeconds = (clock.now() - oldest) / 1000;
+    metrics.ingestLag.set(this.lastLagSeconds);
+    await this.notify(stored);
+    return fresh.duplicatesPerEntry.map((duplicates) => ({ duplicates }));
+  }
+
+  /** Drop events whose messageId was already stored, or appears earlier in this same batch. */
+  private async dedupe(entries: BufferEntry[]) {
+    const ids = entries.flatMap((entry) => entry.events.map((e) => e.messageId));
+    const seen = await this.deps.state.seenMessageIds([...new Set(ids)]);
+    const kept: PreparedEvent[] = [];
+    let duplicates = 0;
+    const duplicatesPerEntry = entries.map((entry) => {
+      let entryDuplicates = 0;
+      for (const event of entry.events) {
+        if (seen.has(event.messageId)) {
+          entryDuplicates++;
+          continue;
+        }
+        seen.add(event.messageId);
+        kept.push(event);
+      }
+      duplicates += entryDuplicates;
+      return entryDuplicates;
+    });
+    return { kept, duplicates, duplicatesPerEntry };
+  }
+
+  private stateBatch(
+    batchSeq: number,
+    events: PreparedEvent[],
+    outcome: Awaited<ReturnType<IdentityResolver['resolve']>>,
+    drops: DropCounts,
+  ): StateBatch {
+    return {
+      nodeId: this.deps.nodeId,
+      batchSeq,
+      messageIds: events.map((e) => ({ messageId: e.messageId, receivedAt: e.receivedAt })),
+      newPersons: outcome.newPersons,
+      links: outcome.links,
+      merges: outcome.merges,
+      profiles: profileDeltas(events, outcome.personIds),
+      drops,
+    };
+  }
+
+  private async notify(events: StoredEvent[]): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(events);
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'durable-batch listener failed');
+      }
+    }
+  }
+}
+
+function sumDrops(all: DropCounts[]): DropCounts {
+  const total: DropCounts = {};
+  for (const drops of all) {
+    for (const [reason, n] of Object.entries(drops) as [DropReason, number][]) total[reason] = (total[reason] ?? 0) + n;
+  }
+  return total;
+}

@@ -1,0 +1,115 @@
+import type { FastifyInstance } from 'fastify';
+import { CollectPipeline } from '../collect/pipeline/pipeline.js';
+import { openGeoLookup } from '../collect/geoip.js';
+import { WriteKeyAuth } from '../collect/write-key.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { VERSION } from '../core/version.js';
+import { IdentityResolver } from '../identity/resolve.js';
+import { Ingestor } from '../ingest/ingestor.js';
+import { Metrics } from '../ops/metrics.js';
+import { buildApp } from './app.js';
+import { loadCredentials, type Credentials } from './credentials.js';
+import { openEmbeddedStores, type Stores } from './stores.js';
+
+export const DEFAULT_SOURCE_ID = 'default';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Prometheus process metrics (off in tests that start many runtimes). */
+  defaultMetrics?: boolean;
+}
+
+/** Everything one Crumbtrail process runs on, composed from the validated config (the composition root). */
+export interface Runtime extends Stores {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  credentials: Credentials & { generated: (keyof Credentials)[] };
+  pipeline: CollectPipeline;
+  ingestor: Ingestor;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const stores = await openEmbeddedStores(config.dataDir);
+  const credentials = loadCredentials(config.dataDir, { adminToken: config.adminToken, writeKey: config.writeKey });
+  await stores.state.upsertSource({ sourceId: DEFAULT_SOURCE_ID, name: 'Default source', writeKey: credentials.writeKey, createdAt: clock.now() });
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
+  const geo = config.geoipDb ? await openGeoLookup(config.geoipDb) : null;
+  const ingestor = new Ingestor({
+    nodeId: config.nodeId,
+    ...stores,
+    identity: new IdentityResolver(config.maxMergesPerPerson),
+    metrics,
+    logger,
+    clock,
+    buffer: { maxEvents: config.flushMaxEvents, intervalMs: config.flushIntervalMs, maxBufferedEvents: config.maxBufferedEvents },
+  });
+  await ingestor.recover();
+
+  const prune = setInterval(() => {
+    stores.state
+      .pruneMessageIds(clock.now() - config.dedupWindowMs)
+      .catch((error: unknown) => logger.error({ err: error }, 'pruning dedup memory failed'));
+  }, config.dedupPruneEveryMs);
+  prune.unref();
+
+  let closed: Promise<void> | null = null;
+  return {
+    ...stores,
+    config,
+    clock,
+    logger,
+    metrics,
+    credentials,
+    pipeline: new CollectPipeline(geo),
+    ingestor,
+    close: () =>
+      (closed ??= (async () => {
+        clearInterval(prune);
+        await ingestor.close();
+        await stores.events.close();
+        await stores.state.close();
+      })()),
+  };
+}
+
+export interface RunningServer {
+  runtime: Runtime;
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start the HTTP server. close() stops taking requests, lets in-flight ones finish, flushes, closes stores. */
+export async function startServer(config: Config, options: RuntimeOptions = {}): Promise<RunningServer> {
+  const runtime = await createRuntime(config, options);
+  const app = await buildApp({
+    ...runtime,
+    logger: runtime.logger,
+    events: runtime.events,
+    state: runtime.state,
+    auth: new WriteKeyAuth(runtime.state),
+    adminToken: runtime.credentials.adminToken,
+    version: VERSION,
+    startedAt: runtime.clock.now(),
+  });
+  const url = await app.listen({ port: config.port, host: config.host });
+  let closing: Promise<void> | null = null;
+  return {
+    runtime,
+    app,
+    url: url.replace('0.0.0.0', '127.0.0.1'),
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await runtime.close();
+      })()),
+  };
+}

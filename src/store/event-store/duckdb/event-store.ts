@@ -1,0 +1,185 @@
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampMillisecondsValue,
+  type DuckDBAppender,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { StoredEvent } from '../../../core/events.js';
+import type { StoreHealth } from '../../health.js';
+import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
+import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
+
+const DUCKDB_TYPES: Record<LogicalType, string> = {
+  string: 'VARCHAR NOT NULL',
+  nullable_string: 'VARCHAR',
+  int: 'INTEGER NOT NULL',
+  bigint: 'BIGINT NOT NULL',
+  time: 'TIMESTAMP_MS NOT NULL',
+  nullable_time: 'TIMESTAMP_MS',
+  nullable_double: 'DOUBLE',
+  bool: 'BOOLEAN NOT NULL',
+};
+
+const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE events (${EVENT_COLUMNS.map((c) => `${c.name} ${DUCKDB_TYPES[c.type]}`).join(', ')});
+      CREATE TABLE person_aliases (from_person VARCHAR PRIMARY KEY, to_person VARCHAR NOT NULL, merged_at TIMESTAMP_MS NOT NULL);
+    `,
+  },
+];
+
+/** Read timestamps back as epoch milliseconds so every engine returns the same row shape. */
+const SELECT_COLUMNS = EVENT_COLUMNS.map((c) =>
+  c.type === 'time' || c.type === 'nullable_time' ? `epoch_ms(${c.name}) AS ${c.name}` : c.name,
+).join(', ');
+
+type Append = (appender: DuckDBAppender, value: string | number | boolean | null) => void;
+
+const APPENDERS: Record<LogicalType, Append> = {
+  string: (a, v) => a.appendVarchar(v as string),
+  nullable_string: (a, v) => (v === null ? a.appendNull() : a.appendVarchar(v as string)),
+  int: (a, v) => a.appendInteger(v as number),
+  bigint: (a, v) => a.appendBigInt(BigInt(v as number)),
+  time: (a, v) => a.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(v as number))),
+  nullable_time: (a, v) =>
+    v === null ? a.appendNull() : a.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(v as number))),
+  nullable_double: (a, v) => (v === null ? a.appendNull() : a.appendDouble(v as number)),
+  bool: (a, v) => a.appendBoolean(v as boolean),
+};
+
+/**
+ * The embedded event log: one DuckDB file. Writes go through the Appender (one commit per batch, ~10x
+ * faster than INSERT VALUES); reads use a second connection so queries never wait behind an append.
+ */
+export class DuckDbEventStore implements EventStore {
+  readonly engine = 'duckdb';
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(file: string): Promise<DuckDbEventStore> {
+    const instance = await DuckDBInstance.create(file);
+    return new DuckDbEventStore(instance, await instance.connect(), await instance.connect());
+  }
+
+  async migrate(): Promise<void> {
+    await this.writer.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP_MS NOT NULL)');
+    const applied = await this.rows('SELECT version FROM schema_migrations', [], this.writer);
+    const done = new Set(applied.map((r) => Number(r.version)));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await this.writer.run(migration.sql);
+        await this.writer.run('INSERT INTO schema_migrations VALUES ($1, now())', [migration.version]);
+        await this.writer.run('COMMIT');
+      } catch (error) {
+        await this.writer.run('ROLLBACK');
+        throw error;
+      }
+    }
+  }
+
+  async append(events: StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const appender = await this.writer.createAppender('events');
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        for (const column of EVENT_COLUMNS) {
+          const value = column.name === 'batch_pos' ? i : column.read(event);
+          APPENDERS[column.type](appender, value);
+        }
+        appender.endRow();
+      }
+      // closeSync flushes and commits: the rows are in the write-ahead log when it returns.
+      appender.closeSync();
+    } catch (error) {
+      try {
+        appender.closeSync();
+      } catch {
+        // The append already failed; nothing more to roll back: an appender commits only on a clean flush.
+      }
+      throw error;
+    }
+  }
+
+  async recordMerges(merges: PersonMerge[]): Promise<void> {
+    for (const merge of merges) {
+      await this.writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
+      await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, make_timestamp_ms($3))', [
+        merge.from,
+        merge.to,
+        BigInt(merge.at) as unknown as DuckDBValue,
+      ]);
+    }
+  }
+
+  async maxBatchSeq(nodeId: string): Promise<number> {
+    const [row] = await this.rows('SELECT coalesce(max(batch_seq), 0) AS seq FROM events WHERE node_id = $1', [nodeId]);
+    return Number(row?.seq ?? 0);
+  }
+
+  async *batchesAfter(nodeId: string, afterSeq: number): AsyncIterable<{ batchSeq: number; events: StoredEvent[] }> {
+    const seqs = await this.rows(
+      'SELECT DISTINCT batch_seq FROM events WHERE node_id = $1 AND batch_seq > $2 ORDER BY batch_seq',
+      [nodeId, afterSeq],
+    );
+    for (const { batch_seq } of seqs) {
+      const rows = await this.rows(
+        `SELECT ${SELECT_COLUMNS} FROM events WHERE node_id = $1 AND batch_seq = $2 ORDER BY batch_pos`,
+        [nodeId, Number(batch_seq)],
+      );
+      yield { batchSeq: Number(batch_seq), events: rows.map(rowToStoredEvent) };
+    }
+  }
+
+  async timeline(query: TimelineQuery): Promise<StoredEvent[]> {
+    if (query.personIds.length === 0) return [];
+    const params: DuckDBValue[] = [...query.personIds];
+    const ids = query.personIds.map((_, i) => `$${i + 1}`).join(', ');
+    let where = `person_id IN (${ids})`;
+    if (query.before) {
+      const t = params.push(new DuckDBTimestampMillisecondsValue(BigInt(query.before.timestamp)));
+      const m = params.push(query.before.messageId);
+      where += ` AND (timestamp < $${t} OR (timestamp = $${t} AND message_id < $${m}))`;
+    }
+    const limit = params.push(query.limit);
+    const rows = await this.rows(
+      `SELECT ${SELECT_COLUMNS} FROM events WHERE ${where} ORDER BY timestamp DESC, message_id DESC LIMIT $${limit}`,
+      params,
+    );
+    return rows.map(rowToStoredEvent);
+  }
+
+  async countEvents(): Promise<number> {
+    const [row] = await this.rows('SELECT count(*) AS n FROM events');
+    return Number(row?.n ?? 0);
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.rows('SELECT 1');
+      return { engine: this.engine, ok: true };
+    } catch (error) {
+      return { engine: this.engine, ok: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async rows(sql: string, params: DuckDBValue[] = [], connection = this.reader): Promise<EventRow[]> {
+    const reader = await connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as EventRow[];
+  }
+}

@@ -1,0 +1,40 @@
+import type { StoredEvent } from '../../core/events.js';
+import type { StoreHealth } from '../health.js';
+
+/** One merge of person `from` into person `to`, recorded so event-log queries can resolve canonical people. */
+export interface PersonMerge {
+  from: string;
+  to: string;
+  at: number;
+}
+
+export interface TimelineQuery {
+  /** Every person id that resolves to the person (the canonical id plus the ids merged into it). */
+  personIds: string[];
+  limit: number;
+  /** Only events strictly older than this position (newest first paging). */
+  before?: { timestamp: number; messageId: string };
+}
+
+/**
+ * The event log: immutable, append-only, columnar. Adapters: duckdb/ (embedded), clickhouse/ (scale-out).
+ * Nothing outside an adapter imports a vendor client.
+ */
+export interface EventStore {
+  readonly engine: string;
+  /** Create or upgrade tables. Idempotent. */
+  migrate(): Promise<void>;
+  /** Append a batch; resolves only once the batch is durable. All-or-nothing. */
+  append(events: StoredEvent[]): Promise<void>;
+  /** Record person merges (idempotent; re-pointing older merges so every alias maps to the final person). */
+  recordMerges(merges: PersonMerge[]): Promise<void>;
+  /** Highest batch sequence this node has appended (0 when none): the recovery high-water mark. */
+  maxBatchSeq(nodeId: string): Promise<number>;
+  /** The events of one node's batches after `afterSeq`, in (batchSeq, arrival) order, for replay. */
+  batchesAfter(nodeId: string, afterSeq: number): AsyncIterable<{ batchSeq: number; events: StoredEvent[] }>;
+  /** A person's breadcrumb trail, newest first. */
+  timeline(query: TimelineQuery): Promise<StoredEvent[]>;
+  countEvents(): Promise<number>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}

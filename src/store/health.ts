@@ -1,0 +1,5 @@
+export interface StoreHealth {
+  engine: string;
+  ok: boolean;
+  detail?: string;
+}

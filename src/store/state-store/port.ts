@@ -1,0 +1,108 @@
+import type { DropReason } from '../../core/events.js';
+import type { PersonMerge } from '../event-store/port.js';
+import type { StoreHealth } from '../health.js';
+
+export type IdentityKind = 'user' | 'anon';
+
+/** `user:42` / `anon:abc`: one key per identity, the unit of the identity graph. */
+export type IdentityKey = `${IdentityKind}:${string}`;
+
+export interface PersonSummary {
+  personId: string;
+  userIds: string[];
+  mergeCount: number;
+}
+
+export interface Source {
+  sourceId: string;
+  name: string;
+  writeKey: string;
+  createdAt: number;
+}
+
+/** What one person's events in a batch change on the profile (already reduced over the batch). */
+export interface ProfileDelta {
+  personId: string;
+  firstSeen: number;
+  lastSeen: number;
+  /** Traits from identify calls, in order: later keys win. */
+  traits: Record<string, unknown>;
+  /** Latest context (timezone, locale, device, UTM, geo) with the time it was seen. */
+  context: Record<string, unknown> | null;
+  contextAt: number;
+  /** First-touch acquisition (UTM / referrer), kept only if the profile has none yet. */
+  firstTouch: Record<string, unknown> | null;
+  eventCounts: Record<string, number>;
+}
+
+/** Everything one durable event batch changes in the state store, applied in one transaction. */
+export interface StateBatch {
+  nodeId: string;
+  batchSeq: number;
+  messageIds: { messageId: string; receivedAt: number }[];
+  newPersons: { personId: string; createdAt: number }[];
+  /** New identity → person links (for persons that already exist or are created in this batch). */
+  links: { key: IdentityKey; personId: string; at: number }[];
+  /** Applied in order, after the links. */
+  merges: PersonMerge[];
+  profiles: ProfileDelta[];
+  drops: Partial<Record<DropReason, number>>;
+}
+
+export interface Profile {
+  personId: string;
+  userIds: string[];
+  anonymousIds: string[];
+  mergedPersonIds: string[];
+  email: string | null;
+  traits: Record<string, unknown>;
+  context: Record<string, unknown>;
+  firstTouch: Record<string, unknown> | null;
+  firstSeen: number;
+  lastSeen: number;
+  eventCounts: Record<string, number>;
+  createdAt: number;
+}
+
+export type PersonLookup = { userId: string } | { anonymousId: string } | { email: string };
+
+export interface StateStats {
+  people: number;
+  drops: Record<string, number>;
+}
+
+/**
+ * Mutable state: sources, the identity graph, profiles, counters, dedup memory, ingest cursors. Adapters:
+ * sqlite/ (embedded), postgres/ (scale-out). Identity *decisions* live in src/identity/, engine-independent;
+ * adapters only look up and apply.
+ */
+export interface StateStore {
+  readonly engine: string;
+  migrate(): Promise<void>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+
+  upsertSource(source: Source): Promise<void>;
+  findSourceByWriteKey(writeKey: string): Promise<Source | null>;
+
+  /** Which of these messageIds were already seen (within the dedup window). */
+  seenMessageIds(messageIds: string[]): Promise<Set<string>>;
+  /** Forget messageIds received before `cutoff`; returns how many. */
+  pruneMessageIds(cutoff: number): Promise<number>;
+
+  /** Current person for each identity key that has one. */
+  lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>>;
+  /** Known user ids and merge counts of live persons. */
+  lookupPersons(personIds: string[]): Promise<Map<string, PersonSummary>>;
+
+  /** Last batch sequence of `nodeId` applied here (0 when none). */
+  appliedBatchSeq(nodeId: string): Promise<number>;
+  /** Apply one batch's changes atomically, moving the node's cursor to `batch.batchSeq`. */
+  applyBatch(batch: StateBatch): Promise<void>;
+
+  /** Resolve a lookup to the canonical person id, following merges. */
+  findPersonId(lookup: PersonLookup): Promise<string | null>;
+  /** The canonical profile; a merged-away id resolves to the person it was merged into. */
+  getProfile(personId: string): Promise<Profile | null>;
+  stats(): Promise<StateStats>;
+}

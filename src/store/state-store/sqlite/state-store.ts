@@ -1,0 +1,286 @@
+import Database from 'better-sqlite3';
+import { applyProfileDelta, mergeProfileRows, type ProfileRow } from '../../../profiles/profile-row.js';
+import type { StoreHealth } from '../../health.js';
+import type {
+  IdentityKey,
+  PersonLookup,
+  PersonSummary,
+  Profile,
+  Source,
+  StateBatch,
+  StateStats,
+  StateStore,
+} from '../port.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { splitIdentityKey } from '../identity-key.js';
+
+interface PersonDbRow {
+  person_id: string;
+  merged_into: string | null;
+  created_at: number;
+  first_seen: number | null;
+  last_seen: number | null;
+  email: string | null;
+  traits: string;
+  context: string;
+  context_at: number;
+  first_touch: string | null;
+  merge_count: number;
+}
+
+/** The embedded state store: one SQLite file in WAL mode (better-sqlite3). */
+export class SqliteStateStore implements StateStore {
+  readonly engine = 'sqlite';
+  private readonly db: Database.Database;
+  private statements: ReturnType<typeof prepareStatements> | null = null;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    // WAL + synchronous=NORMAL: durable against process crashes; the event log is replayed for the rest.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private get sql(): ReturnType<typeof prepareStatements> {
+    if (!this.statements) throw new Error('SqliteStateStore.migrate() must run before use');
+    return this.statements;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now());
+      })();
+    }
+    this.statements = prepareStatements(this.db);
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { engine: this.engine, ok: true };
+    } catch (error) {
+      return { engine: this.engine, ok: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async upsertSource(source: Source): Promise<void> {
+    this.sql.upsertSource.run(source.sourceId, source.name, source.writeKey, source.createdAt);
+  }
+
+  async findSourceByWriteKey(writeKey: string): Promise<Source | null> {
+    const row = this.sql.sourceByWriteKey.get(writeKey) as
+      | { source_id: string; name: string; write_key: string; created_at: number }
+      | undefined;
+    return row ? { sourceId: row.source_id, name: row.name, writeKey: row.write_key, createdAt: row.created_at } : null;
+  }
+
+  async seenMessageIds(messageIds: string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (const id of messageIds) if (this.sql.messageIdExists.get(id)) seen.add(id);
+    return seen;
+  }
+
+  async pruneMessageIds(cutoff: number): Promise<number> {
+    return this.sql.pruneMessageIds.run(cutoff).changes;
+  }
+
+  async lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>> {
+    const found = new Map<IdentityKey, string>();
+    for (const key of keys) {
+      const [kind, value] = splitIdentityKey(key);
+      const row = this.sql.identity.get(kind, value) as { person_id: string } | undefined;
+      if (row) found.set(key, row.person_id);
+    }
+    return found;
+  }
+
+  async lookupPersons(personIds: string[]): Promise<Map<string, PersonSummary>> {
+    const found = new Map<string, PersonSummary>();
+    for (const personId of personIds) {
+      const row = this.sql.mergeCount.get(personId) as { merge_count: number } | undefined;
+      if (!row) continue;
+      const userIds = (this.sql.userIdsOf.all(personId) as { value: string }[]).map((r) => r.value);
+      found.set(personId, { personId, userIds, mergeCount: row.merge_count });
+    }
+    return found;
+  }
+
+  async appliedBatchSeq(nodeId: string): Promise<number> {
+    const row = this.sql.cursor.get(nodeId) as { batch_seq: number } | undefined;
+    return row?.batch_seq ?? 0;
+  }
+
+  async applyBatch(batch: StateBatch): Promise<void> {
+    const sql = this.sql;
+    this.db.transaction(() => {
+      for (const { messageId, receivedAt } of batch.messageIds) sql.insertMessageId.run(messageId, receivedAt);
+      for (const { personId, createdAt } of batch.newPersons) sql.insertPerson.run(personId, createdAt);
+      for (const { key, personId, at } of batch.links) {
+        const [kind, value] = splitIdentityKey(key);
+        sql.insertIdentity.run(kind, value, personId, at);
+      }
+      for (const merge of batch.merges) this.mergePersons(merge.from, merge.to);
+      for (const delta of batch.profiles) {
+        const row = this.readRow(delta.personId);
+        if (!row) throw new Error(`applyBatch: person ${delta.personId} does not exist`);
+        this.writeRow(delta.personId, applyProfileDelta(row, delta));
+        for (const [event, count] of Object.entries(delta.eventCounts)) sql.addEventCount.run(delta.personId, event, count);
+      }
+      for (const [reason, count] of Object.entries(batch.drops)) if (count) sql.addDrops.run(reason, count);
+      sql.setCursor.run(batch.nodeId, batch.batchSeq);
+    })();
+  }
+
+  private mergePersons(from: string, to: string): void {
+    const sql = this.sql;
+    const survivor = this.readRow(to);
+    const absorbed = this.readRow(from);
+    if (!survivor || !absorbed) throw new Error(`merge ${from} -> ${to}: person missing`);
+    this.writeRow(to, mergeProfileRows(survivor, absorbed));
+    sql.repointIdentities.run(to, from);
+    sql.repointMerged.run(to, from);
+    sql.moveEventCounts.run(to, from);
+    sql.deleteEventCounts.run(from);
+    sql.markMerged.run(to, from);
+  }
+
+  private readRow(personId: string): ProfileRow | null {
+    const row = this.sql.person.get(personId) as PersonDbRow | undefined;
+    return row ? toProfileRow(row) : null;
+  }
+
+  private writeRow(personId: string, row: ProfileRow): void {
+    this.sql.updatePerson.run(
+      row.firstSeen,
+      row.lastSeen,
+      row.email,
+      JSON.stringify(row.traits),
+      JSON.stringify(row.context),
+      row.contextAt,
+      row.firstTouch === null ? null : JSON.stringify(row.firstTouch),
+      row.mergeCount,
+      personId,
+    );
+  }
+
+  async findPersonId(lookup: PersonLookup): Promise<string | null> {
+    if ('email' in lookup) {
+      const row = this.sql.personByEmail.get(lookup.email.trim().toLowerCase()) as { person_id: string } | undefined;
+      return row?.person_id ?? null;
+    }
+    const [kind, value] = 'userId' in lookup ? ['user', lookup.userId] : ['anon', lookup.anonymousId];
+    const row = this.sql.identity.get(kind, value) as { person_id: string } | undefined;
+    return row?.person_id ?? null;
+  }
+
+  async getProfile(personId: string): Promise<Profile | null> {
+    let row = this.sql.person.get(personId) as PersonDbRow | undefined;
+    if (row?.merged_into) row = this.sql.person.get(row.merged_into) as PersonDbRow | undefined;
+    if (!row) return null;
+    const identities = this.sql.identitiesOf.all(row.person_id) as { kind: string; value: string }[];
+    const counts = this.sql.eventCountsOf.all(row.person_id) as { event: string; count: number }[];
+    const profile = toProfileRow(row);
+    return {
+      personId: row.person_id,
+      userIds: identities.filter((i) => i.kind === 'user').map((i) => i.value),
+      anonymousIds: identities.filter((i) => i.kind === 'anon').map((i) => i.value),
+      mergedPersonIds: (this.sql.mergedInto.all(row.person_id) as { person_id: string }[]).map((r) => r.person_id),
+      email: profile.email,
+      traits: profile.traits,
+      context: profile.context,
+      firstTouch: profile.firstTouch,
+      firstSeen: profile.firstSeen ?? row.created_at,
+      lastSeen: profile.lastSeen ?? row.created_at,
+      eventCounts: Object.fromEntries(counts.map((c) => [c.event, c.count])),
+      createdAt: row.created_at,
+    };
+  }
+
+  async stats(): Promise<StateStats> {
+    const people = (this.sql.countPeople.get() as { n: number }).n;
+    const drops = this.sql.drops.all() as { reason: string; count: number }[];
+    return { people, drops: Object.fromEntries(drops.map((d) => [d.reason, d.count])) };
+  }
+}
+
+function toProfileRow(row: PersonDbRow): ProfileRow {
+  return {
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    email: row.email,
+    traits: JSON.parse(row.traits) as Record<string, unknown>,
+    context: JSON.parse(row.context) as Record<string, unknown>,
+    contextAt: row.context_at,
+    firstTouch: row.first_touch === null ? null : (JSON.parse(row.first_touch) as Record<string, unknown>),
+    mergeCount: row.merge_count,
+  };
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    upsertSource: db.prepare(
+      `INSERT INTO sources (source_id, name, write_key, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(source_id) DO UPDATE SET name = excluded.name, write_key = excluded.write_key`,
+    ),
+    sourceByWriteKey: db.prepare('SELECT * FROM sources WHERE write_key = ?'),
+    messageIdExists: db.prepare('SELECT 1 FROM message_ids WHERE message_id = ?').pluck(),
+    insertMessageId: db.prepare('INSERT OR IGNORE INTO message_ids (message_id, received_at) VALUES (?, ?)'),
+    pruneMessageIds: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
+    identity: db.prepare('SELECT person_id FROM identities WHERE kind = ? AND value = ?'),
+    identitiesOf: db.prepare('SELECT kind, value FROM identities WHERE person_id = ? ORDER BY created_at, value'),
+    userIdsOf: db.prepare("SELECT value FROM identities WHERE person_id = ? AND kind = 'user' ORDER BY value"),
+    insertIdentity: db.prepare('INSERT INTO identities (kind, value, person_id, created_at) VALUES (?, ?, ?, ?)'),
+    repointIdentities: db.prepare('UPDATE identities SET person_id = ? WHERE person_id = ?'),
+    person: db.prepare('SELECT * FROM persons WHERE person_id = ?'),
+    personByEmail: db.prepare(
+      'SELECT person_id FROM persons WHERE email = ? AND merged_into IS NULL ORDER BY last_seen DESC LIMIT 1',
+    ),
+    mergeCount: db.prepare('SELECT merge_count FROM persons WHERE person_id = ? AND merged_into IS NULL'),
+    insertPerson: db.prepare('INSERT INTO persons (person_id, created_at) VALUES (?, ?)'),
+    updatePerson: db.prepare(
+      `UPDATE persons SET first_seen = ?, last_seen = ?, email = ?, traits = ?, context = ?, context_at = ?,
+       first_touch = ?, merge_count = ? WHERE person_id = ?`,
+    ),
+    markMerged: db.prepare(
+      `UPDATE persons SET merged_into = ?, traits = '{}', context = '{}', email = NULL WHERE person_id = ?`,
+    ),
+    repointMerged: db.prepare('UPDATE persons SET merged_into = ? WHERE merged_into = ?'),
+    mergedInto: db.prepare('SELECT person_id FROM persons WHERE merged_into = ? ORDER BY person_id'),
+    addEventCount: db.prepare(
+      `INSERT INTO person_event_counts (person_id, event, count) VALUES (?, ?, ?)
+       ON CONFLICT(person_id, event) DO UPDATE SET count = count + excluded.count`,
+    ),
+    moveEventCounts: db.prepare(
+      `INSERT INTO person_event_counts (person_id, event, count)
+       SELECT ?, event, count FROM person_event_counts WHERE person_id = ? AND true
+       ON CONFLICT(person_id, event) DO UPDATE SET count = count + excluded.count`,
+    ),
+    deleteEventCounts: db.prepare('DELETE FROM person_event_counts WHERE person_id = ?'),
+    eventCountsOf: db.prepare('SELECT event, count FROM person_event_counts WHERE person_id = ? ORDER BY count DESC, event'),
+    addDrops: db.prepare(
+      `INSERT INTO drop_counts (reason, count) VALUES (?, ?)
+       ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count`,
+    ),
+    drops: db.prepare('SELECT reason, count FROM drop_counts ORDER BY reason'),
+    countPeople: db.prepare('SELECT count(*) AS n FROM persons WHERE merged_into IS NULL'),
+    cursor: db.prepare('SELECT batch_seq FROM ingest_cursors WHERE node_id = ?'),
+    setCursor: db.prepare(
+      `INSERT INTO ingest_cursors (node_id, batch_seq) VALUES (?, ?)
+       ON CONFLICT(node_id) DO UPDATE SET batch_seq = excluded.batch_seq`,
+    ),
+  };
+}
