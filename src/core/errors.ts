@@ -51,10 +51,6 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'The query string or path parameters are invalid. See details for what to change.',
   },
-  CT_NOT_FOUND: {
-    status: 404,
-    message: 'No such resource.',
-  },
   CT_PERSON_NOT_FOUND: {
     status: 404,
     message: 'No person matches. Check the personId, userId, anonymousId or email.',
@@ -62,10 +58,6 @@ export const ERROR_CATALOG = {
   CT_ROUTE_NOT_FOUND: {
     status: 404,
     message: 'No such endpoint. See /api/openapi.json for the API.',
-  },
-  CT_METHOD_NOT_ALLOWED: {
-    status: 405,
-    message: 'This endpoint does not accept that HTTP method.',
   },
   CT_OVERLOADED: {
     status: 503,

@@ -30,7 +30,6 @@ function toCatalogued(error: FastifyError): CrumbtrailError {
       { issues: error.validation.map((v) => ({ path: v.instancePath, message: v.message })) },
     );
   }
-  if (error.statusCode === 405) return new CrumbtrailError('CT_METHOD_NOT_ALLOWED');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new CrumbtrailError('CT_INVALID_BODY', error.message);
   return new CrumbtrailError('CT_INTERNAL');
 }

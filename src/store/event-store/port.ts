@@ -28,6 +28,8 @@ export interface EventStore {
   append(events: StoredEvent[]): Promise<void>;
   /** Record person merges (idempotent; re-pointing older merges so every alias maps to the final person). */
   recordMerges(merges: PersonMerge[]): Promise<void>;
+  /** Where merged-away person ids now point (ids never merged are absent from the map). */
+  resolveAliases(personIds: string[]): Promise<Map<string, string>>;
   /** Highest batch sequence this node has appended (0 when none): the recovery high-water mark. */
   maxBatchSeq(nodeId: string): Promise<number>;
   /** The events of one node's batches after `afterSeq`, in (batchSeq, arrival) order, for replay. */

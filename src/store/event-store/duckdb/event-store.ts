@@ -113,12 +113,19 @@ export class DuckDbEventStore implements EventStore {
   async recordMerges(merges: PersonMerge[]): Promise<void> {
     for (const merge of merges) {
       await this.writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
-      await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, make_timestamp_ms($3))', [
+      await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, $3)', [
         merge.from,
         merge.to,
-        BigInt(merge.at) as unknown as DuckDBValue,
+        new DuckDBTimestampMillisecondsValue(BigInt(merge.at)),
       ]);
     }
+  }
+
+  async resolveAliases(personIds: string[]): Promise<Map<string, string>> {
+    if (personIds.length === 0) return new Map();
+    const ids = personIds.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.rows(`SELECT from_person, to_person FROM person_aliases WHERE from_person IN (${ids})`, personIds);
+    return new Map(rows.map((r) => [String(r.from_person), String(r.to_person)]));
   }
 
   async maxBatchSeq(nodeId: string): Promise<number> {

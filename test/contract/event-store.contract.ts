@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'node:test';
+import type { EventStore } from '../../src/store/event-store/port.js';
+import { storedEvent } from '../support/events.js';
+
+export interface EventStoreFixture {
+  store: EventStore;
+  /** Reopen the same storage (a restart), returning the new handle. */
+  reopen(): Promise<EventStore>;
+  cleanup(): Promise<void>;
+}
+
+/** The contract every EventStore adapter passes (kysely's per-dialect test setup is the model). */
+export function eventStoreContract(engine: string, open: () => Promise<EventStoreFixture>): void {
+  describe(`EventStore contract: ${engine}`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+    before(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    after(async () => fixture.cleanup());
+
+    it('migrates idempotently and reports health', async () => {
+      await store.migrate();
+      const health = await store.health();
+      assert.equal(health.ok, true);
+      assert.equal(health.engine, engine);
+    });
+
+    it('round-trips every column of an appended event', async () => {
+      const event = storedEvent({
+        messageId: 'rt-1',
+        personId: 'person-rt',
+        type: 'track',
+        event: 'Order Completed',
+        userId: 'u-1',
+        anonymousId: 'a-1',
+        timestamp: Date.UTC(2026, 2, 3, 4, 5, 6, 789),
+        originalTimestamp: Date.UTC(2026, 2, 3, 4, 5, 0),
+        sentAt: Date.UTC(2026, 2, 3, 4, 5, 1),
+        receivedAt: Date.UTC(2026, 2, 3, 4, 5, 7),
+        properties: { revenue: 12.5, items: [{ sku: 'a' }], note: 'ü 日本' },
+        traits: {},
+        context: { locale: 'ja-JP' },
+        revenue: 12.5,
+        currency: 'JPY',
+        locale: 'ja-JP',
+        isBot: true,
+        batchSeq: 7,
+      });
+      await store.append([event]);
+      const [back] = await store.timeline({ personIds: ['person-rt'], limit: 10 });
+      assert.ok(back);
+      assert.deepEqual(
+        { ...back, sizeBytes: 0 },
+        { ...event, sizeBytes: 0 },
+      );
+    });
+
+    it('pages a timeline newest first, with ties broken by messageId', async () => {
+      const t0 = Date.UTC(2026, 5, 1);
+      const events = ['a', 'b', 'c', 'd', 'e'].map((id, i) =>
+        storedEvent({ messageId: `tl-${id}`, personId: i % 2 === 0 ? 'tl-p1' : 'tl-p2', timestamp: t0 + (i < 2 ? 0 : i) * 1000 }),
+      );
+      await store.append(events);
+      const page1 = await store.timeline({ personIds: ['tl-p1', 'tl-p2'], limit: 3 });
+      assert.deepEqual(page1.map((e) => e.messageId), ['tl-e', 'tl-d', 'tl-c']);
+      const last = page1.at(-1)!;
+      const page2 = await store.timeline({ personIds: ['tl-p1', 'tl-p2'], limit: 3, before: { timestamp: last.timestamp, messageId: last.messageId } });
+      assert.deepEqual(page2.map((e) => e.messageId), ['tl-b', 'tl-a']);
+      const onlyP2 = await store.timeline({ personIds: ['tl-p2'], limit: 10 });
+      assert.deepEqual(onlyP2.map((e) => e.messageId), ['tl-d', 'tl-b']);
+    });
+
+    it('tracks the batch high-water mark per node and replays batches in order', async () => {
+      assert.equal(await store.maxBatchSeq('node-x'), 0);
+      await store.append([
+        storedEvent({ messageId: 'bx-1', nodeId: 'node-x', batchSeq: 1, event: 'first' }),
+        storedEvent({ messageId: 'bx-2', nodeId: 'node-x', batchSeq: 1, event: 'second' }),
+      ]);
+      await store.append([storedEvent({ messageId: 'bx-3', nodeId: 'node-x', batchSeq: 2, event: 'third' })]);
+      await store.append([storedEvent({ messageId: 'by-1', nodeId: 'node-y', batchSeq: 9 })]);
+      assert.equal(await store.maxBatchSeq('node-x'), 2);
+      const replay: string[][] = [];
+      for await (const batch of store.batchesAfter('node-x', 0)) replay.push(batch.events.map((e) => `${batch.batchSeq}:${e.event}`));
+      assert.deepEqual(replay, [['1:first', '1:second'], ['2:third']]);
+      const after1: number[] = [];
+      for await (const batch of store.batchesAfter('node-x', 1)) after1.push(batch.batchSeq);
+      assert.deepEqual(after1, [2]);
+    });
+
+    it('records merges idempotently', async () => {
+      await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);
+      await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);
+      await store.recordMerges([{ from: 'm-b', to: 'm-c', at: Date.UTC(2026, 0, 2) }]);
+      const aliases = await store.resolveAliases(['m-a', 'm-b', 'm-c', 'never-merged']);
+      assert.deepEqual(Object.fromEntries(aliases), { 'm-a': 'm-c', 'm-b': 'm-c' });
+    });
+
+    it('keeps appended events across a reopen', async () => {
+      const before = await store.countEvents();
+      assert.ok(before > 0);
+      store = await fixture.reopen();
+      assert.equal(await store.countEvents(), before);
+    });
+
+    it('appends nothing for an empty batch', async () => {
+      const count = await store.countEvents();
+      await store.append([]);
+      assert.equal(await store.countEvents(), count);
+    });
+  });
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ProfileDelta, StateBatch, StateStore } from '../../src/store/state-store/port.js';
+
+export interface StateStoreFixture {
+  store: StateStore;
+  reopen(): Promise<StateStore>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function batch(seq: number, parts: Partial<StateBatch>): StateBatch {
+  return { nodeId: 'n1', batchSeq: seq, messageIds: [], newPersons: [], links: [], merges: [], profiles: [], drops: {}, ...parts };
+}
+
+function delta(personId: string, parts: Partial<ProfileDelta> = {}): ProfileDelta {
+  return {
+    personId,
+    firstSeen: T0,
+    lastSeen: T0,
+    traits: {},
+    context: null,
+    contextAt: 0,
+    firstTouch: null,
+    eventCounts: {},
+    ...parts,
+  };
+}
+
+/** The contract every StateStore adapter passes. */
+export function stateStoreContract(engine: string, open: () => Promise<StateStoreFixture>): void {
+  describe(`StateStore contract: ${engine}`, () => {
+    let fixture: StateStoreFixture;
+    let store: StateStore;
+    before(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    after(async () => fixture.cleanup());
+
+    it('migrates idempotently and reports health', async () => {
+      await store.migrate();
+      assert.deepEqual(await store.health(), { engine, ok: true });
+    });
+
+    it('stores sources and finds them by write key', async () => {
+      await store.upsertSource({ sourceId: 's1', name: 'Web', writeKey: 'wk-1', createdAt: T0 });
+      await store.upsertSource({ sourceId: 's1', name: 'Web shop', writeKey: 'wk-2', createdAt: T0 });
+      assert.equal(await store.findSourceByWriteKey('wk-1'), null);
+      assert.deepEqual(await store.findSourceByWriteKey('wk-2'), { sourceId: 's1', name: 'Web shop', writeKey: 'wk-2', createdAt: T0 });
+    });
+
+    it('applies a batch atomically: persons, links, profile, counts, drops, cursor', async () => {
+      assert.equal(await store.appliedBatchSeq('n1'), 0);
+      await store.applyBatch(
+        batch(1, {
+          messageIds: [{ messageId: 'm1', receivedAt: T0 }, { messageId: 'm2', receivedAt: T0 + 1000 }],
+          newPersons: [{ personId: 'p1', createdAt: T0 }],
+          links: [
+            { key: 'anon:a1', personId: 'p1', at: T0 },
+            { key: 'user:u1', personId: 'p1', at: T0 },
+          ],
+          profiles: [
+            delta('p1', {
+              firstSeen: T0,
+              lastSeen: T0 + 5000,
+              traits: { email: 'Ann@Example.com', plan: 'pro' },
+              context: { timezone: 'Asia/Tokyo' },
+              contextAt: T0 + 5000,
+              firstTouch: { utmSource: 'google', at: T0 },
+              eventCounts: { 'Product Viewed': 2, $identify: 1 },
+            }),
+          ],
+          drops: { missing_id: 2, duplicate: 1 },
+        }),
+      );
+      assert.equal(await store.appliedBatchSeq('n1'), 1);
+      assert.deepEqual([...(await store.seenMessageIds(['m1', 'm2', 'm3']))].sort(), ['m1', 'm2']);
+      assert.deepEqual(Object.fromEntries(await store.lookupIdentities(['anon:a1', 'user:u1', 'user:nobody'])), {
+        'anon:a1': 'p1',
+        'user:u1': 'p1',
+      });
+      assert.deepEqual(Object.fromEntries(await store.lookupPersons(['p1', 'missing'])), {
+        p1: { personId: 'p1', userIds: ['u1'], mergeCount: 0 },
+      });
+      const profile = await store.getProfile('p1');
+      assert.deepEqual(profile, {
+        personId: 'p1',
+        userIds: ['u1'],
+        anonymousIds: ['a1'],
+        mergedPersonIds: [],
+        email: 'ann@example.com',
+        traits: { email: 'Ann@Example.com', plan: 'pro' },
+        context: { timezone: 'Asia/Tokyo' },
+        firstTouch: { utmSource: 'google', at: T0 },
+        firstSeen: T0,
+        lastSeen: T0 + 5000,
+        eventCounts: { 'Product Viewed': 2, $identify: 1 },
+        createdAt: T0,
+      });
+      assert.equal(await store.findPersonId({ userId: 'u1' }), 'p1');
+      assert.equal(await store.findPersonId({ anonymousId: 'a1' }), 'p1');
+      assert.equal(await store.findPersonId({ email: ' ANN@example.com ' }), 'p1');
+      assert.equal(await store.findPersonId({ userId: 'nobody' }), null);
+      assert.deepEqual(await store.stats(), { people: 1, drops: { duplicate: 1, missing_id: 2 } });
+    });
+
+    it('merges a person: identities, counts and traits move; the old id resolves to the survivor', async () => {
+      await store.applyBatch(
+        batch(2, {
+          newPersons: [{ personId: 'p2', createdAt: T0 + 10_000 }],
+          links: [{ key: 'anon:a2', personId: 'p2', at: T0 + 10_000 }],
+          profiles: [
+            delta('p2', {
+              firstSeen: T0 - 60_000,
+              lastSeen: T0 + 10_000,
+              traits: { plan: 'free', company: 'Acme' },
+              context: { timezone: 'Europe/Paris' },
+              contextAt: T0 + 10_000,
+              firstTouch: { utmSource: 'newsletter', at: T0 - 60_000 },
+              eventCounts: { 'Product Viewed': 3, 'Cart Viewed': 1 },
+            }),
+          ],
+        }),
+      );
+      await store.applyBatch(batch(3, { merges: [{ from: 'p2', to: 'p1', at: T0 + 20_000 }] }));
+      const merged = await store.getProfile('p2');
+      assert.ok(merged);
+      assert.equal(merged.personId, 'p1');
+      assert.deepEqual(merged.anonymousIds.sort(), ['a1', 'a2']);
+      assert.deepEqual(merged.mergedPersonIds, ['p2']);
+      assert.deepEqual(merged.traits, { email: 'Ann@Example.com', plan: 'pro', company: 'Acme' }, 'survivor traits win, gaps filled');
+      assert.deepEqual(merged.eventCounts, { 'Product Viewed': 5, 'Cart Viewed': 1, $identify: 1 });
+      assert.equal(merged.firstSeen, T0 - 60_000);
+      assert.deepEqual(merged.context, { timezone: 'Europe/Paris' }, 'the newer context wins');
+      assert.deepEqual(merged.firstTouch, { utmSource: 'newsletter', at: T0 - 60_000 }, 'the earlier first touch wins');
+      assert.equal(await store.findPersonId({ anonymousId: 'a2' }), 'p1');
+      assert.deepEqual(Object.fromEntries(await store.lookupPersons(['p1', 'p2'])), {
+        p1: { personId: 'p1', userIds: ['u1'], mergeCount: 1 },
+      });
+      assert.equal((await store.stats()).people, 1);
+    });
+
+    it('flattens chains of merges so every old id resolves in one step', async () => {
+      await store.applyBatch(
+        batch(4, {
+          newPersons: [{ personId: 'p3', createdAt: T0 }],
+          links: [{ key: 'user:u3', personId: 'p3', at: T0 }],
+          profiles: [delta('p3')],
+          merges: [{ from: 'p1', to: 'p3', at: T0 + 30_000 }],
+        }),
+      );
+      const profile = await store.getProfile('p2');
+      assert.equal(profile?.personId, 'p3');
+      assert.deepEqual(profile?.mergedPersonIds, ['p1', 'p2']);
+      assert.deepEqual(profile?.userIds.sort(), ['u1', 'u3']);
+    });
+
+    it('rolls back a failing batch entirely', async () => {
+      await assert.rejects(
+        store.applyBatch(
+          batch(5, {
+            messageIds: [{ messageId: 'm-rollback', receivedAt: T0 }],
+            newPersons: [{ personId: 'p-rollback', createdAt: T0 }],
+            profiles: [delta('p-does-not-exist')],
+          }),
+        ),
+      );
+      assert.equal(await store.appliedBatchSeq('n1'), 4);
+      assert.equal((await store.seenMessageIds(['m-rollback'])).size, 0);
+      assert.equal(await store.getProfile('p-rollback'), null);
+    });
+
+    it('prunes message ids older than the cutoff', async () => {
+      assert.equal(await store.pruneMessageIds(T0 + 500), 1);
+      assert.deepEqual([...(await store.seenMessageIds(['m1', 'm2']))], ['m2']);
+    });
+
+    it('keeps state across a reopen', async () => {
+      store = await fixture.reopen();
+      assert.equal(await store.appliedBatchSeq('n1'), 4);
+      assert.equal(await store.findPersonId({ userId: 'u1' }), 'p3');
+    });
+  });
+}
