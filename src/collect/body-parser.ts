@@ -41,7 +41,7 @@ export function parseJsonBody(raw: Buffer, encoding: string | undefined): unknow
 }
 
 /**
- * One body parser for JSON and text/plain (analytics.js and sendBeacon send JSON as text/plain to avoid a
+ * One body parser for JSON, text/plain (analytics.js and sendBeacon send JSON as text/plain to avoid a
  * CORS preflight). Fastify's own JSON parser is replaced so limits apply after decompression.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
@@ -54,7 +54,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
   };
   const options = { parseAs: 'buffer' as const, bodyLimit: MAX_REQUEST_BYTES };
-  app.addContentTypeParser(['application/json', 'text/plain'], options, parse);
+  // RudderStack's Node SDK posts its gzip JSON labelled application/x-www-form-urlencoded (axios's default for a
+  // Buffer); RudderStack's own server reads it as JSON, so Crumbtrail does too.
+  app.addContentTypeParser(['application/json', 'text/plain', 'application/x-www-form-urlencoded'], options, parse);
   app.addContentTypeParser('*', options, (request, raw: Buffer, done) => {
     if (request.headers['content-type']) {
       done(new CrumbtrailError('CT_UNSUPPORTED_MEDIA_TYPE', `Got Content-Type: ${request.headers['content-type']}.`));

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../src/core/config.js';
+import { derivePersonId } from '../src/core/ids.js';
+import { createLogger } from '../src/core/logger.js';
+import { createRuntime } from '../src/server/runtime.js';
+import { ADMIN_TOKEN, tempDataDir, WRITE_KEY } from './support/server.js';
+import { preparedEvent } from './support/events.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real CLI in a child process, so it can be killed with SIGKILL. */
+async function spawnServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, CRUMBTRAIL_ADMIN_TOKEN: ADMIN_TOKEN, CRUMBTRAIL_WRITE_KEY: WRITE_KEY, CRUMBTRAIL_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not become healthy: ${stderr}`);
+}
+
+const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+function batchFor(n: number) {
+  return {
+    batch: Array.from({ length: 50 }, (_, i) => ({
+      type: 'track',
+      userId: `durable-${n}`,
+      event: 'Durable Event',
+      messageId: `durable-${n}-${i}`,
+      properties: { n, i },
+    })),
+  };
+}
+
+describe('durability', () => {
+  it('keeps every acknowledged event through kill -9 and a restart, and still deduplicates them', async () => {
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let child = await spawnServer(dataDir, port);
+    try {
+      const acknowledged: number[] = [];
+      const inFlight: Promise<void>[] = [];
+      for (let n = 0; n < 60; n++) {
+        inFlight.push(
+          fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batchFor(n)) })
+            .then(async (res) => {
+              if (res.status === 200 && (await res.json()).accepted === 50) acknowledged.push(n);
+            })
+            .catch(() => {}),
+        );
+        if (n === 40) {
+          // Kill while the last requests are still in flight: whatever was acknowledged must survive.
+          await Promise.all(inFlight.slice(0, 30));
+          child.kill('SIGKILL');
+        }
+      }
+      await Promise.all(inFlight);
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+      assert.ok(acknowledged.length >= 30, `at least the first 30 batches were acknowledged (got ${acknowledged.length})`);
+
+      child = await spawnServer(dataDir, port);
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      for (const n of acknowledged) {
+        const res = await fetch(`${url}/api/people?userId=durable-${n}`, { headers: admin });
+        assert.equal(res.status, 200, `batch ${n} was acknowledged but its person is missing`);
+        assert.equal((await res.json()).eventCounts['Durable Event'], 50, `batch ${n} is complete`);
+      }
+      const resend = await fetch(`${url}/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify(batchFor(acknowledged[0]!)),
+      });
+      assert.deepEqual(await resend.json(), { success: true, accepted: 0, dropped: 50, drops: { duplicate: 50 } });
+      const stats = await (await fetch(`${url}/api/stats`, { headers: admin })).json();
+      assert.equal(stats.events % 50, 0, 'no batch was half-written');
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('replays event-log batches the state store missed (a crash between the two writes)', async () => {
+    const dataDir = tempDataDir();
+    const config = loadConfig({ dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, logLevel: 'silent' }, {});
+    const options = { logger: createLogger('silent'), defaultMetrics: false };
+    try {
+      let runtime = await createRuntime(config, options);
+      await runtime.ingestor.ingest([preparedEvent({ messageId: 'before-crash', userId: 'zoe', anonymousId: null })], {});
+      // Simulate the crash window: the batch reached the event log, the state transaction never ran.
+      const orphanSeq = (await runtime.events.maxBatchSeq('local')) + 1;
+      const orphan = { ...preparedEvent({ messageId: 'orphan', userId: 'yuri', anonymousId: 'yuri-anon', type: 'identify', event: null }), personId: 'placeholder', nodeId: 'local', batchSeq: orphanSeq };
+      orphan.personId = derivePersonId('local', orphanSeq, 'user:yuri');
+      await runtime.events.append([orphan]);
+      await runtime.close();
+
+      runtime = await createRuntime(config, options);
+      try {
+        assert.equal(await runtime.state.appliedBatchSeq('local'), orphanSeq);
+        const yuri = await runtime.state.findPersonId({ userId: 'yuri' });
+        assert.equal(yuri, orphan.personId, 'the replay derives the same person id the event log holds');
+        assert.equal(await runtime.state.findPersonId({ anonymousId: 'yuri-anon' }), orphan.personId);
+        assert.equal((await runtime.state.seenMessageIds(['orphan'])).size, 1, 'replayed messageIds deduplicate');
+        const result = await runtime.ingestor.ingest([preparedEvent({ messageId: 'orphan', userId: 'yuri' })], {});
+        assert.deepEqual(result, { accepted: 0, dropped: 1, drops: { duplicate: 1 } });
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('flushes everything on graceful shutdown (SIGTERM)', async () => {
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let child = await spawnServer(dataDir, port);
+    try {
+      const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batchFor(1000)) });
+      assert.equal(res.status, 200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, 'clean exit');
+      child = await spawnServer(dataDir, port);
+      const person = await fetch(`${url}/api/people?userId=durable-1000`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      assert.equal((await person.json()).eventCounts['Durable Event'], 50);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
