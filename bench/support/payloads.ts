@@ -41,11 +41,12 @@ const USER_AGENTS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
   'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
   'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 ];
 const CATEGORIES = ['shoes', 'shirts', 'bags', 'hats', 'socks', 'jackets'];
 const PAGES = ['/', '/sale', '/cart', '/checkout', '/account', '/search?q=boots'];
-const REFERRERS = ['https://www.google.com/', 'https://duckduckgo.com/', 'https://shop.example/', ''];
+const REFERRERS = ['https://www.google.com/', 'https://duckduckgo.com/', 'https://shop.example/', '', '']; // '' = direct
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Linus'];
 const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman'];
 
@@ -103,23 +104,17 @@ function makeEvent(rand: () => number, person: Person, serial: number, at: numbe
     const email = `${person.name.toLowerCase().replace(' ', '.')}.${person.userId.slice(4)}@example.com`;
     return { type: 'identify', ...base, userId: person.userId, traits: { email, name: person.name } };
   }
-  if (r < 0.5) {
+  if (r < 0.42) {
     mix.page = (mix.page ?? 0) + 1;
     const path = pick(rand, PAGES);
-    return {
-      type: 'page',
-      ...base,
-      name: path === '/' ? 'Home' : path.slice(1).split('?')[0],
-      context: {
-        page: { url: `https://shop.example${path}`, path: path.split('?')[0], referrer: pick(rand, REFERRERS) },
-        userAgent: pick(rand, USER_AGENTS),
-      },
-    };
+    const referrer = pick(rand, REFERRERS);
+    const page = { path: path.split('?')[0], url: `https://shop.example${path}`, ...(referrer ? { referrer } : {}) };
+    return { type: 'page', ...base, context: { page, userAgent: pick(rand, USER_AGENTS) } };
   }
   const sku = `SKU-${10_000 + Math.floor(rand() * 5_000)}`;
   const price = Math.round((5 + rand() * 195) * 100) / 100;
-  if (r < 0.8) {
-    const event = r < 0.68 ? 'Product Viewed' : 'Product Added';
+  if (r < 0.95) {
+    const event = r < 0.78 ? 'Product Viewed' : 'Product Added';
     mix[event] = (mix[event] ?? 0) + 1;
     return { type: 'track', ...base, event, properties: { sku, price, category: pick(rand, CATEGORIES), currency: 'EUR' } };
   }
