@@ -12,10 +12,7 @@ describe('bad input', () => {
   before(async () => {
     server = await startTestServer();
   });
-  after(async () => {
-    await server.close();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => server.dispose());
 
   const eventCount = async () => (await server.admin('/api/stats')).body.events as number;
 

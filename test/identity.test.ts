@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -9,21 +8,14 @@ describe('identity', () => {
   before(async () => {
     server = await startTestServer({ config: { maxMergesPerPerson: 2 } });
   });
-  after(async () => {
-    await server.close();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => server.dispose());
 
   const track = (ids: Record<string, string>, event: string, extra: Record<string, unknown> = {}) =>
     server.send('/v1/track', { ...ids, event, ...extra }).then((r) => assert.equal(r.status, 200));
   const identify = (userId: string, anonymousId: string | undefined, traits: Record<string, unknown> = {}) =>
     server.send('/v1/identify', { userId, anonymousId, traits }).then((r) => assert.equal(r.status, 200));
-  const person = async (query: string) => {
-    const res = await server.admin(`/api/people?${query}`);
-    assert.equal(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const timeline = async (personId: string) => (await server.admin(`/api/people/${personId}/events?limit=100`)).body.events as any[];
+  const person = (query: string) => server.person(query);
+  const timeline = (personId: string) => server.timeline(personId);
 
   it('makes events sent before login part of the person who logs in', async () => {
     await track({ anonymousId: 'visitor-1' }, 'Product Viewed', { timestamp: '2026-01-01T10:00:00Z' });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { ManualClock } from '../src/core/clock.js';
@@ -14,17 +13,9 @@ describe('tracking API (Segment wire format)', () => {
   before(async () => {
     server = await startTestServer({ clock });
   });
-  after(async () => {
-    await server.close();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => server.dispose());
 
-  const timeline = async (query: string) => {
-    const person = await server.admin(`/api/people?${query}`);
-    assert.equal(person.status, 200, JSON.stringify(person.body));
-    const events = await server.admin(`/api/people/${person.body.personId}/events?limit=100`);
-    return events.body.events as any[];
-  };
+  const timeline = async (query: string) => server.timeline((await server.person(query)).personId);
 
   it('accepts every call type on its full path, its analytics.js short form, and /v1/import', async () => {
     const bodies: Record<string, Record<string, unknown>> = {

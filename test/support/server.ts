@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,12 @@ export interface TestServer extends RunningServer {
   send(pathname: string, body: unknown, init?: RequestInit): Promise<Response>;
   /** GET with the admin token, parsed JSON. */
   admin<T = any>(pathname: string): Promise<{ status: number; body: T }>;
+  /** The profile found by a lookup query (`userId=…`), asserting it exists. */
+  person(query: string): Promise<any>;
+  /** A person's timeline, newest first (up to 1000 events). */
+  timeline(personId: string): Promise<any[]>;
+  /** Close the server and remove its data folder. */
+  dispose(): Promise<void>;
 }
 
 /** Start a real server (real DuckDB + SQLite files) on a random loopback port. */
@@ -32,6 +39,10 @@ export async function startTestServer(
     {},
   );
   const server = await startServer(config, { clock: options.clock, logger: createLogger('silent'), defaultMetrics: false });
+  const admin = async (pathname: string) => {
+    const res = await fetch(server.url + pathname, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return { status: res.status, body: await res.json() };
+  };
   const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
   return {
     ...server,
@@ -43,9 +54,16 @@ export async function startTestServer(
         headers: { 'content-type': 'application/json', authorization: basic, ...(init.headers ?? {}) },
         body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       }),
-    admin: async (pathname) => {
-      const res = await fetch(server.url + pathname, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      return { status: res.status, body: await res.json() };
+    admin,
+    person: async (query) => {
+      const res = await admin(`/api/people?${query}`);
+      assert.equal(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    timeline: async (personId) => (await admin(`/api/people/${personId}/events?limit=1000`)).body.events,
+    dispose: async () => {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
