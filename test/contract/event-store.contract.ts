@@ -88,6 +88,7 @@ export function eventStoreContract(engine: string, open: () => Promise<EventStor
       const after1: number[] = [];
       for await (const batch of store.batchesAfter('node-x', 1)) after1.push(batch.batchSeq);
       assert.deepEqual(after1, [2]);
+      assert.deepEqual(await store.nodeIds(), ['local', 'node-x', 'node-y']);
     });
 
     it('records merges idempotently', async () => {
@@ -96,6 +97,10 @@ export function eventStoreContract(engine: string, open: () => Promise<EventStor
       await store.recordMerges([{ from: 'm-b', to: 'm-c', at: Date.UTC(2026, 0, 2) }]);
       const aliases = await store.resolveAliases(['m-a', 'm-b', 'm-c', 'never-merged']);
       assert.deepEqual(Object.fromEntries(aliases), { 'm-a': 'm-c', 'm-b': 'm-c' });
+      assert.deepEqual(await store.listAliases(), [
+        { from: 'm-a', to: 'm-c', at: Date.UTC(2026, 0, 1) },
+        { from: 'm-b', to: 'm-c', at: Date.UTC(2026, 0, 2) },
+      ]);
     });
 
     it('keeps appended events across a reopen', async () => {

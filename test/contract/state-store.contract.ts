@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ProfileDelta, StateBatch, StateStore } from '../../src/store/state-store/port.js';
+import { STATE_TABLES, type ProfileDelta, type StateBatch, type StateStore } from '../../src/store/state-store/port.js';
 
 export interface StateStoreFixture {
   store: StateStore;
   reopen(): Promise<StateStore>;
+  /** An empty store of the same engine (a migration target). */
+  fresh(): Promise<StateStore>;
+  /**
+   * A second handle on the same storage, as another process would hold it; null for engines one process owns
+   * (the node-claim and ingest-lock tests are then named skips).
+   */
+  multiProcess: (() => Promise<StateStore>) | null;
   cleanup(): Promise<void>;
 }
 
@@ -175,6 +182,65 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
     it('prunes message ids older than the cutoff', async () => {
       assert.equal(await store.pruneMessageIds(T0 + 500), 1);
       assert.deepEqual([...(await store.seenMessageIds(['m1', 'm2']))], ['m2']);
+    });
+
+    it('exports every table and imports it into an empty store unchanged', async () => {
+      const target = await fixture.fresh();
+      for (const table of STATE_TABLES) {
+        for await (const page of store.exportTable(table, 2)) {
+          assert.ok(page.length <= 2);
+          await target.importRows(table, page);
+        }
+      }
+      assert.deepEqual(await target.countRows(), await store.countRows());
+      for (const table of STATE_TABLES) {
+        const all = async (s: StateStore) => {
+          const rows: unknown[] = [];
+          for await (const page of s.exportTable(table, 1000)) rows.push(...page);
+          return rows;
+        };
+        assert.deepEqual(await all(target), await all(store), table);
+      }
+      assert.deepEqual(await target.getProfile('p2'), await store.getProfile('p2'));
+      assert.equal((await store.countRows()).persons, 3, 'p1, p2 and p3 (the rolled-back person is not there)');
+    });
+
+    it('lets only one live process claim a node id', async (t) => {
+      if (!fixture.multiProcess) return t.skip(`${engine}: one process owns the storage, so node ids cannot collide`);
+      const other = await fixture.multiProcess();
+      const release = await store.claimNode('node-claim-test');
+      await assert.rejects(other.claimNode('node-claim-test'), /node-claim-test/);
+      await release();
+      const releaseOther = await other.claimNode('node-claim-test');
+      await releaseOther();
+      await other.close();
+    });
+
+    it('serialises flushes of different processes under the ingest lock', async (t) => {
+      if (!fixture.multiProcess) return t.skip(`${engine}: one process owns the storage, flushes are already serial`);
+      const other = await fixture.multiProcess();
+      const order: string[] = [];
+      let releaseFirst!: () => void;
+      const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let firstEntered!: () => void;
+      const entered = new Promise<void>((resolve) => (firstEntered = resolve));
+      const first = store.withIngestLock(async () => {
+        order.push('first:start');
+        firstEntered();
+        await firstHolds;
+        order.push('first:end');
+      });
+      await entered;
+      const second = other.withIngestLock(async () => {
+        order.push('second');
+      });
+      // The second process must still be waiting: give it every chance to run before releasing the first.
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      releaseFirst();
+      await Promise.all([first, second]);
+      assert.deepEqual(order, ['first:start', 'first:end', 'second']);
+      await other.close();
     });
 
     it('keeps state across a reopen', async () => {

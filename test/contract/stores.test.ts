@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { EVENT_STORE_ENGINES, STATE_STORE_ENGINES, selectedEngines } from './engines.js';
+import { EVENT_STORE_ENGINES, STATE_STORE_ENGINES, selectedEngines } from './engines/index.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { stateStoreContract } from './state-store.contract.js';
 

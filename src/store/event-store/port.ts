@@ -34,6 +34,10 @@ export interface EventStore {
   maxBatchSeq(nodeId: string): Promise<number>;
   /** The events of one node's batches after `afterSeq`, in (batchSeq, arrival) order, for replay. */
   batchesAfter(nodeId: string, afterSeq: number): AsyncIterable<{ batchSeq: number; events: StoredEvent[] }>;
+  /** Every node id that has appended batches (for migration and operations). */
+  nodeIds(): Promise<string[]>;
+  /** Every recorded merge alias (from → final person), for migration. */
+  listAliases(): Promise<PersonMerge[]>;
   /** A person's breadcrumb trail, newest first. */
   timeline(query: TimelineQuery): Promise<StoredEvent[]>;
   countEvents(): Promise<number>;

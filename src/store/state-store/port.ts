@@ -71,6 +71,32 @@ export interface StateStats {
   drops: Record<string, number>;
 }
 
+/** Engine-neutral rows of every state table, for `crumbtrail migrate` (times are epoch ms). */
+export interface StateTables {
+  sources: Source[];
+  persons: {
+    personId: string;
+    mergedInto: string | null;
+    createdAt: number;
+    firstSeen: number | null;
+    lastSeen: number | null;
+    email: string | null;
+    traits: Record<string, unknown>;
+    context: Record<string, unknown>;
+    contextAt: number;
+    firstTouch: Record<string, unknown> | null;
+    mergeCount: number;
+  }[];
+  identities: { key: IdentityKey; personId: string; createdAt: number }[];
+  eventCounts: { personId: string; event: string; count: number }[];
+  messageIds: { messageId: string; receivedAt: number }[];
+  dropCounts: { reason: string; count: number }[];
+  cursors: { nodeId: string; batchSeq: number }[];
+}
+
+export type StateTable = keyof StateTables;
+export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'eventCounts', 'messageIds', 'dropCounts', 'cursors'];
+
 /**
  * Mutable state: sources, the identity graph, profiles, counters, dedup memory, ingest cursors. Adapters:
  * sqlite/ (embedded), postgres/ (scale-out). Identity *decisions* live in src/identity/, engine-independent;
@@ -105,4 +131,21 @@ export interface StateStore {
   /** The canonical profile; a merged-away id resolves to the person it was merged into. */
   getProfile(personId: string): Promise<Profile | null>;
   stats(): Promise<StateStats>;
+
+  /**
+   * Claim `nodeId` for this process for as long as it runs; rejects when another live process holds it (two
+   * nodes with one id would reuse batch numbers). Resolves to the release function.
+   */
+  claimNode(nodeId: string): Promise<() => Promise<void>>;
+  /**
+   * Run one flush's dedupe → identity → append → apply under the installation-wide ingest lock, so nodes sharing
+   * the stores never decide on the same messageId or identity at once. Embedded: one process, no lock needed.
+   */
+  withIngestLock<T>(work: () => Promise<T>): Promise<T>;
+
+  /** Every row of one table in pages of `pageSize`, for migration. */
+  exportTable<T extends StateTable>(table: T, pageSize: number): AsyncIterable<StateTables[T]>;
+  /** Insert exported rows as they are (into an empty store). */
+  importRows<T extends StateTable>(table: T, rows: StateTables[T]): Promise<void>;
+  countRows(): Promise<Record<StateTable, number>>;
 }

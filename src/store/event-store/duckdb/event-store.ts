@@ -147,6 +147,16 @@ export class DuckDbEventStore implements EventStore {
     }
   }
 
+  async nodeIds(): Promise<string[]> {
+    const rows = await this.rows('SELECT DISTINCT node_id FROM events ORDER BY node_id');
+    return rows.map((r) => String(r.node_id));
+  }
+
+  async listAliases(): Promise<PersonMerge[]> {
+    const rows = await this.rows('SELECT from_person, to_person, epoch_ms(merged_at) AS at FROM person_aliases ORDER BY from_person');
+    return rows.map((r) => ({ from: String(r.from_person), to: String(r.to_person), at: Number(r.at) }));
+  }
+
   async timeline(query: TimelineQuery): Promise<StoredEvent[]> {
     if (query.personIds.length === 0) return [];
     const params: DuckDBValue[] = [...query.personIds];

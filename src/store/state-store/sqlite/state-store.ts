@@ -10,8 +10,12 @@ import type {
   StateBatch,
   StateStats,
   StateStore,
+  StateTable,
+  StateTables,
 } from '../port.js';
+import { STATE_TABLES } from '../port.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SQLITE_TABLES } from './tables.js';
 import { splitIdentityKey } from '../identity-key.js';
 
 interface PersonDbRow {
@@ -208,6 +212,44 @@ export class SqliteStateStore implements StateStore {
       eventCounts: Object.fromEntries(counts.map((c) => [c.event, c.count])),
       createdAt: row.created_at,
     };
+  }
+
+  async claimNode(): Promise<() => Promise<void>> {
+    // One process owns an embedded data folder (DuckDB's file lock enforces it): nothing to claim.
+    return async () => {};
+  }
+
+  async withIngestLock<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async *exportTable<T extends StateTable>(table: T, pageSize: number): AsyncIterable<StateTables[T]> {
+    const { select, toRow } = SQLITE_TABLES[table];
+    let page: unknown[] = [];
+    for (const row of this.db.prepare(select).iterate()) {
+      page.push(toRow(row as Record<string, unknown>));
+      if (page.length >= pageSize) {
+        yield page as StateTables[T];
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page as StateTables[T];
+  }
+
+  async importRows<T extends StateTable>(table: T, rows: StateTables[T]): Promise<void> {
+    const { insert, toParams } = SQLITE_TABLES[table];
+    const statement = this.db.prepare(insert);
+    this.db.transaction(() => {
+      for (const row of rows) statement.run(...toParams(row as never));
+    })();
+  }
+
+  async countRows(): Promise<Record<StateTable, number>> {
+    const counts = {} as Record<StateTable, number>;
+    for (const table of STATE_TABLES) {
+      counts[table] = (this.db.prepare(`SELECT count(*) AS n FROM ${SQLITE_TABLES[table].name}`).get() as { n: number }).n;
+    }
+    return counts;
   }
 
   async stats(): Promise<StateStats> {

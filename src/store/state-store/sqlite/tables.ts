@@ -1,0 +1,94 @@
+import type { IdentityKey, StateTable, StateTables } from '../port.js';
+import { identityKey, splitIdentityKey } from '../identity-key.js';
+
+type Row = Record<string, unknown>;
+type Element<T extends StateTable> = StateTables[T][number];
+
+interface TableMapping<T extends StateTable> {
+  name: string;
+  select: string;
+  insert: string;
+  toRow: (row: Row) => Element<T>;
+  toParams: (row: Element<T>) => unknown[];
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const parse = (v: unknown) => JSON.parse(String(v)) as Record<string, unknown>;
+
+/** How each engine-neutral state table (port.ts StateTables) maps onto SQLite, for `crumbtrail migrate`. */
+export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
+  sources: {
+    name: 'sources',
+    select: 'SELECT * FROM sources ORDER BY source_id',
+    insert: 'INSERT INTO sources (source_id, name, write_key, created_at) VALUES (?, ?, ?, ?)',
+    toRow: (r) => ({ sourceId: String(r.source_id), name: String(r.name), writeKey: String(r.write_key), createdAt: Number(r.created_at) }),
+    toParams: (r) => [r.sourceId, r.name, r.writeKey, r.createdAt],
+  },
+  persons: {
+    name: 'persons',
+    select: 'SELECT * FROM persons ORDER BY person_id',
+    insert: `INSERT INTO persons (person_id, merged_into, created_at, first_seen, last_seen, email, traits, context, context_at, first_touch, merge_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    toRow: (r) => ({
+      personId: String(r.person_id),
+      mergedInto: r.merged_into === null ? null : String(r.merged_into),
+      createdAt: Number(r.created_at),
+      firstSeen: r.first_seen === null ? null : Number(r.first_seen),
+      lastSeen: r.last_seen === null ? null : Number(r.last_seen),
+      email: r.email === null ? null : String(r.email),
+      traits: parse(r.traits),
+      context: parse(r.context),
+      contextAt: Number(r.context_at),
+      firstTouch: r.first_touch === null ? null : parse(r.first_touch),
+      mergeCount: Number(r.merge_count),
+    }),
+    toParams: (r) => [
+      r.personId,
+      r.mergedInto,
+      r.createdAt,
+      r.firstSeen,
+      r.lastSeen,
+      r.email,
+      json(r.traits),
+      json(r.context),
+      r.contextAt,
+      r.firstTouch === null ? null : json(r.firstTouch),
+      r.mergeCount,
+    ],
+  },
+  identities: {
+    name: 'identities',
+    select: 'SELECT * FROM identities ORDER BY kind, value',
+    insert: 'INSERT INTO identities (kind, value, person_id, created_at) VALUES (?, ?, ?, ?)',
+    toRow: (r) => ({ key: identityKey(r.kind as 'user' | 'anon', String(r.value)), personId: String(r.person_id), createdAt: Number(r.created_at) }),
+    toParams: (r) => [...splitIdentityKey(r.key as IdentityKey), r.personId, r.createdAt],
+  },
+  eventCounts: {
+    name: 'person_event_counts',
+    select: 'SELECT * FROM person_event_counts ORDER BY person_id, event',
+    insert: 'INSERT INTO person_event_counts (person_id, event, count) VALUES (?, ?, ?)',
+    toRow: (r) => ({ personId: String(r.person_id), event: String(r.event), count: Number(r.count) }),
+    toParams: (r) => [r.personId, r.event, r.count],
+  },
+  messageIds: {
+    name: 'message_ids',
+    select: 'SELECT * FROM message_ids ORDER BY message_id',
+    insert: 'INSERT INTO message_ids (message_id, received_at) VALUES (?, ?)',
+    toRow: (r) => ({ messageId: String(r.message_id), receivedAt: Number(r.received_at) }),
+    toParams: (r) => [r.messageId, r.receivedAt],
+  },
+  dropCounts: {
+    name: 'drop_counts',
+    select: 'SELECT * FROM drop_counts ORDER BY reason',
+    insert: 'INSERT INTO drop_counts (reason, count) VALUES (?, ?)',
+    toRow: (r) => ({ reason: String(r.reason), count: Number(r.count) }),
+    toParams: (r) => [r.reason, r.count],
+  },
+  cursors: {
+    name: 'ingest_cursors',
+    select: 'SELECT * FROM ingest_cursors ORDER BY node_id',
+    insert: 'INSERT INTO ingest_cursors (node_id, batch_seq) VALUES (?, ?)',
+    toRow: (r) => ({ nodeId: String(r.node_id), batchSeq: Number(r.batch_seq) }),
+    toParams: (r) => [r.nodeId, r.batchSeq],
+  },
+};
