@@ -90,7 +90,12 @@ export class CsvMapper {
     this.delimiter = delimiterOf(options.delimiter);
     this.type = options.type ?? 'track';
     if (options.header === false && !options.columns?.length) throw new Error('--no-header needs --columns a,b,c to name the columns');
-    const fromHeader = headerText === null ? null : this.split(headerText);
+    let fromHeader: string[] | null = null;
+    try {
+      fromHeader = headerText === null ? null : this.split(headerText);
+    } catch (error) {
+      throw new Error(`Cannot read the CSV header line: ${(error as Error).message}`);
+    }
     const columns = options.columns?.length ? options.columns : fromHeader;
     if (!columns || columns.length === 0) throw new Error('The CSV file is empty: no header line');
     this.columns = columns.map((c) => c.trim());
@@ -134,7 +139,8 @@ export class CsvMapper {
       const rows = parse(text, { delimiter: this.delimiter, trim: true, relax_column_count: true }) as string[][];
       return rows[0] ?? [];
     } catch (error) {
-      throw new LineError(`CSV: ${(error as Error).message}`);
+      // csv-parse counts lines within the one line it was given ("at line 1"), which would only mislead.
+      throw new LineError(`CSV: ${(error as Error).message.replace(/ at line \d+/, '')}`);
     }
   }
 }

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  /** Bytes of the file done so far and data lines read in this run. */
-  update(bytes: number, lines: number): void;
+  /** Bytes of the file done so far, and events the store acknowledged in this run (accepted or dropped). */
+  update(bytes: number, events: number): void;
   stop(): void;
 }
 
@@ -27,13 +27,13 @@ export function createProgress(options: { enabled: boolean; totalBytes: number; 
   if (!options.enabled) return noProgress;
   const stream = options.stream ?? process.stderr;
   const started = Date.now();
-  const rate = (lines: number) => lines / Math.max((Date.now() - started) / 1000, 0.001);
+  const rate = (events: number) => events / Math.max((Date.now() - started) / 1000, 0.001);
 
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'import |{bar}| {percentage}% | {done}/{size} MB | {lines} lines | {rate} lines/s | ETA {eta_formatted}',
+        format: 'import |{bar}| {percentage}% | {done}/{size} MB | {events} events | {rate} events/s | ETA {eta_formatted}',
         hideCursor: true,
         // ETA from this run's speed only: a resumed import starts part-way and must not look instantaneous.
         progressCalculationRelative: true,
@@ -43,14 +43,14 @@ export function createProgress(options: { enabled: boolean; totalBytes: number; 
     );
     bar.start(options.totalBytes, options.startBytes, payload(options.startBytes, options.totalBytes, 0, 0));
     return {
-      update: (bytes, lines) => bar.update(bytes, payload(bytes, options.totalBytes, lines, rate(lines))),
+      update: (bytes, events) => bar.update(bytes, payload(bytes, options.totalBytes, events, rate(events))),
       stop: () => bar.stop(),
     };
   }
 
   let last = started;
   return {
-    update(bytes, lines) {
+    update(bytes, events) {
       const now = Date.now();
       if (now - last < NOT_TTY_EVERY_MS) return;
       last = now;
@@ -58,13 +58,13 @@ export function createProgress(options: { enabled: boolean; totalBytes: number; 
       const bytesPerSecond = (bytes - options.startBytes) / ((now - started) / 1000);
       stream.write(
         `import: ${percent.toFixed(1)}% (${(bytes / MB).toFixed(1)}/${(options.totalBytes / MB).toFixed(1)} MB), ` +
-          `${lines} lines, ${Math.round(rate(lines))} lines/s, ETA ${eta((options.totalBytes - bytes) / bytesPerSecond)}\n`,
+          `${events} events, ${Math.round(rate(events))} events/s, ETA ${eta((options.totalBytes - bytes) / bytesPerSecond)}\n`,
       );
     },
     stop() {},
   };
 }
 
-function payload(bytes: number, total: number, lines: number, linesPerSecond: number) {
-  return { done: (bytes / MB).toFixed(1), size: (total / MB).toFixed(1), lines, rate: Math.round(linesPerSecond) };
+function payload(bytes: number, total: number, events: number, eventsPerSecond: number) {
+  return { done: (bytes / MB).toFixed(1), size: (total / MB).toFixed(1), events, rate: Math.round(eventsPerSecond) };
 }

@@ -15,7 +15,7 @@ export interface Sink {
   add(event: unknown): void;
   /** Lines queued since the last send. */
   readonly queued: number;
-  /** Serialized size of the queue; the HTTP sink must stay under the server's 500 KB request limit. */
+  /** Send before adding more: the HTTP sink must stay under the server's 500 KB request limit. */
   readonly full: boolean;
   /** Send the queue; resolves once the events are durable, with the store's counts. */
   send(): Promise<IngestResult>;
@@ -39,12 +39,11 @@ export class InProcessSink implements Sink {
   /** Opens DuckDB + SQLite (and replays unapplied batches); fails with a clear message when a server holds the folder. */
   static async open(dataDir: string | undefined): Promise<InProcessSink> {
     // flushIntervalMs 0: the importer is the only writer and awaits each batch, so waiting for company is pure delay.
-    const config = loadConfig({ dataDir, logLevel: 'silent', flushIntervalMs: 0 });
+    const base = loadConfig({ dataDir, logLevel: 'silent', flushIntervalMs: 0 });
+    // Its own node id: on shared stores a running server already holds the configured one, and the import's
+    // batches must replay under a stable name if it is interrupted.
+    const config = Object.freeze({ ...base, nodeId: `${base.nodeId}-import` });
     return new InProcessSink(await createRuntime(config, { defaultMetrics: false }));
-  }
-
-  get dataDir(): string {
-    return this.runtime.config.dataDir;
   }
 
   add(event: unknown): void {
