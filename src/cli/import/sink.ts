@@ -40,9 +40,10 @@ export class InProcessSink implements Sink {
   static async open(dataDir: string | undefined): Promise<InProcessSink> {
     // flushIntervalMs 0: the importer is the only writer and awaits each batch, so waiting for company is pure delay.
     const base = loadConfig({ dataDir, logLevel: 'silent', flushIntervalMs: 0 });
-    // Its own node id: on shared stores a running server already holds the configured one, and the import's
-    // batches must replay under a stable name if it is interrupted.
-    const config = Object.freeze({ ...base, nodeId: `${base.nodeId}-import` });
+    // On shared stores a running server holds the configured node id, so the import takes a stable one of its own
+    // (its batches replay under it if interrupted). Embedded, the folder's lock already makes it the only writer.
+    const shared = base.eventsUrl !== undefined || base.stateUrl !== undefined;
+    const config = Object.freeze({ ...base, nodeId: shared ? `${base.nodeId}-import` : base.nodeId });
     return new InProcessSink(await createRuntime(config, { defaultMetrics: false }));
   }
 
