@@ -178,6 +178,21 @@ describe('tracking API (Segment wire format)', () => {
     assert.equal((await timeline('userId=dedup-user')).length, 1);
   });
 
+  it('cleans characters some engines cannot store (NUL, lone surrogates) the same way everywhere', async () => {
+    const res = await server.send('/v1/batch', {
+      batch: [
+        { type: 'identify', userId: 'nul\u0000user', traits: { 'bad\u0000key': 'a\u0000b', half: 'x\ud800y' } },
+        { type: 'track', userId: 'nul\u0000user', event: 'Odd\u0000Event', properties: { list: ['\udc00'] } },
+      ],
+    });
+    assert.equal(res.status, 200);
+    const person = await server.person('userId=nuluser');
+    assert.deepEqual(person.traits, { badkey: 'ab', half: 'x\ufffdy' });
+    const events = await server.timeline(person.personId);
+    assert.equal(events.find((e) => e.type === 'track').event, 'OddEvent');
+    assert.deepEqual(events.find((e) => e.type === 'track').properties, { list: ['\ufffd'] });
+  });
+
   it('treats numeric ids as strings, as Segment does', async () => {
     await server.send('/v1/track', { userId: 12345, event: 'Numeric' });
     const [stored] = await timeline('userId=12345');

@@ -1,3 +1,5 @@
+import { storableText } from './storable-text.js';
+
 /**
  * Ids that clients send when they have none. Treating them as real ids would merge every visitor that ever
  * sent "null" into one person, so they count as missing.
@@ -23,7 +25,7 @@ const JUNK_IDS = new Set([
 export function cleanId(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const id = String(value).trim();
+  const id = storableText(String(value).trim());
   return JUNK_IDS.has(id.toLowerCase()) ? null : id;
 }
 

@@ -10,6 +10,7 @@ import {
 import { newMessageId } from '../../core/ids.js';
 import { KB } from '../../core/units.js';
 import { cleanId } from './ids.js';
+import { jsonNeedsCleaning, storableDeep, storableText } from './storable-text.js';
 import { enrich, type GeoLookup } from './enrich.js';
 import { correctSkew, parseTimestamp } from './timestamps.js';
 
@@ -136,18 +137,23 @@ export class CollectPipeline {
   }
 
   private normalise(draft: Draft, request: RequestContext): PreparedEvent {
-    const { raw, context } = draft;
-    const properties = raw.properties ?? {};
-    const traits = raw.traits ?? {};
+    const { raw } = draft;
+    let { context } = draft;
+    let properties = raw.properties ?? {};
+    let traits = raw.traits ?? {};
     const original = parseTimestamp(raw.timestamp ?? raw.originalTimestamp);
-    const json = { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) };
-    const messageId = raw.messageId === null || raw.messageId === undefined ? newMessageId() : String(raw.messageId);
+    let json = { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) };
+    if (jsonNeedsCleaning(json.properties) || jsonNeedsCleaning(json.traits) || jsonNeedsCleaning(json.context)) {
+      [properties, traits, context] = [storableDeep(properties), storableDeep(traits), storableDeep(context)];
+      json = { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) };
+    }
+    const messageId = raw.messageId === null || raw.messageId === undefined ? newMessageId() : storableText(String(raw.messageId));
     return {
       messageId,
       sourceId: request.sourceId,
       type: draft.type,
-      event: draft.type === 'track' ? raw.event!.trim() : null,
-      name: raw.name ?? null,
+      event: draft.type === 'track' ? storableText(raw.event!.trim()) : null,
+      name: raw.name === null || raw.name === undefined ? null : storableText(raw.name),
       userId: draft.userId,
       anonymousId: draft.anonymousId,
       groupId: cleanId(raw.groupId),

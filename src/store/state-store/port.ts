@@ -140,6 +140,7 @@ export interface StateStore {
   /**
    * Run one flush's dedupe → identity → append → apply under the installation-wide ingest lock, so nodes sharing
    * the stores never decide on the same messageId or identity at once. Embedded: one process, no lock needed.
+   * Not re-entrant: `work` must not call withIngestLock again.
    */
   withIngestLock<T>(work: () => Promise<T>): Promise<T>;
 

@@ -289,7 +289,7 @@ function prepareStatements(db: Database.Database) {
     repointIdentities: db.prepare('UPDATE identities SET person_id = ? WHERE person_id = ?'),
     person: db.prepare('SELECT * FROM persons WHERE person_id = ?'),
     personByEmail: db.prepare(
-      'SELECT person_id FROM persons WHERE email = ? AND merged_into IS NULL ORDER BY last_seen DESC LIMIT 1',
+      'SELECT person_id FROM persons WHERE email = ? AND merged_into IS NULL ORDER BY last_seen DESC, person_id LIMIT 1',
     ),
     mergeCount: db.prepare('SELECT merge_count FROM persons WHERE person_id = ? AND merged_into IS NULL'),
     insertPerson: db.prepare('INSERT INTO persons (person_id, created_at) VALUES (?, ?)'),
