@@ -445,8 +445,10 @@ describe('import: the CLI', () => {
   });
 
   test('a data folder held by a running server is refused with a hint to use --url', async () => {
-    const running = await startTestServer();
-    cleanup.push(running.dataDir);
+    // An embedded server on both engine pairs: the lock in question is DuckDB's on the data folder.
+    const embedded = tempDataDir();
+    cleanup.push(embedded);
+    const running = await startTestServer({ stores: { dataDir: embedded, cleanup: async () => {} } });
     try {
       const ws = workspace();
       const file = ws.write('locked.ndjson', ndjson([{ type: 'track', userId: 'l1', event: 'Locked' }]));

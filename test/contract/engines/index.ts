@@ -1,6 +1,7 @@
 import type { EventStoreFixture } from '../event-store.contract.js';
 import type { StateStoreFixture } from '../state-store.contract.js';
 import { openDuckDbFixture } from './duckdb.js';
+import { openPostgresFixture } from './postgres.js';
 import { openSqliteFixture } from './sqlite.js';
 
 /**
@@ -13,6 +14,7 @@ export const EVENT_STORE_ENGINES: Record<string, () => Promise<EventStoreFixture
 
 export const STATE_STORE_ENGINES: Record<string, () => Promise<StateStoreFixture>> = {
   sqlite: openSqliteFixture,
+  postgres: openPostgresFixture,
 };
 
 export function selectedEngines(): string[] {
