@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { ERROR_CATALOG, type ErrorCode } from '../src/core/errors.js';
@@ -165,8 +164,7 @@ describe('overload and store failure', () => {
       assert.equal((await first).status, 200);
       assert.equal((await server.admin('/api/stats')).body.events, 2);
     } finally {
-      await server.close();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      await server.dispose();
     }
   });
 
@@ -183,7 +181,7 @@ describe('overload and store failure', () => {
     } finally {
       await server.app.close();
       await server.runtime.state.close();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      await server.stores.cleanup();
     }
   });
 });

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../src/core/config.js';
 import { derivePersonId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
 import { createRuntime } from '../src/server/runtime.js';
-import { ADMIN_TOKEN, tempDataDir, WRITE_KEY } from './support/server.js';
+import { ADMIN_TOKEN, allocateTestStores, testConfig, testEnv, WRITE_KEY, type TestStores } from './support/server.js';
 import { preparedEvent } from './support/events.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -22,10 +20,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The real CLI in a child process, so it can be killed with SIGKILL. */
-async function spawnServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir], {
+async function spawnServer(stores: TestStores, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', stores.dataDir], {
     cwd: ROOT,
-    env: { ...process.env, CRUMBTRAIL_ADMIN_TOKEN: ADMIN_TOKEN, CRUMBTRAIL_WRITE_KEY: WRITE_KEY, CRUMBTRAIL_LOG_LEVEL: 'warn' },
+    env: testEnv(stores),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -56,10 +54,10 @@ function batchFor(n: number) {
 
 describe('durability', () => {
   it('keeps every acknowledged event through kill -9 and a restart, and still deduplicates them', async () => {
-    const dataDir = tempDataDir();
+    const stores = await allocateTestStores();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    let child = await spawnServer(dataDir, port);
+    let child = await spawnServer(stores, port);
     try {
       const acknowledged: number[] = [];
       const inFlight: Promise<void>[] = [];
@@ -81,7 +79,7 @@ describe('durability', () => {
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       assert.ok(acknowledged.length >= 30, `at least the first 30 batches were acknowledged (got ${acknowledged.length})`);
 
-      child = await spawnServer(dataDir, port);
+      child = await spawnServer(stores, port);
       const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
       for (const n of acknowledged) {
         const res = await fetch(`${url}/api/people?userId=durable-${n}`, { headers: admin });
@@ -98,13 +96,13 @@ describe('durability', () => {
       assert.equal(stats.events % 50, 0, 'no batch was half-written');
     } finally {
       child.kill('SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stores.cleanup();
     }
   });
 
   it('replays event-log batches the state store missed (a crash between the two writes)', async () => {
-    const dataDir = tempDataDir();
-    const config = loadConfig({ dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, logLevel: 'silent' }, {});
+    const stores = await allocateTestStores();
+    const config = testConfig(stores);
     const options = { logger: createLogger('silent'), defaultMetrics: false };
     try {
       let runtime = await createRuntime(config, options);
@@ -129,27 +127,27 @@ describe('durability', () => {
         await runtime.close();
       }
     } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stores.cleanup();
     }
   });
 
   it('flushes everything on graceful shutdown (SIGTERM)', async () => {
-    const dataDir = tempDataDir();
+    const stores = await allocateTestStores();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    let child = await spawnServer(dataDir, port);
+    let child = await spawnServer(stores, port);
     try {
       const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batchFor(1000)) });
       assert.equal(res.status, 200);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0, 'clean exit');
-      child = await spawnServer(dataDir, port);
+      child = await spawnServer(stores, port);
       const person = await fetch(`${url}/api/people?userId=durable-1000`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       assert.equal((await person.json()).eventCounts['Durable Event'], 50);
     } finally {
       child.kill('SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stores.cleanup();
     }
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, DEFAULTS, loadConfig } from '../src/core/config.js';
 import { loadCredentials } from '../src/server/credentials.js';
-import { ADMIN_TOKEN, startTestServer, tempDataDir } from './support/server.js';
+import { ADMIN_TOKEN, startTestServer, tempDataDir, TEST_PAIR } from './support/server.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -89,7 +89,8 @@ describe('admin API', () => {
       assert.deepEqual(beforeTime.events.map((e: { event: string }) => e.event), ['Step 1', 'Step 0']);
 
       const health = await (await fetch(`${server.url}/api/health`)).json();
-      assert.deepEqual(health.stores, { events: { engine: 'duckdb', ok: true }, state: { engine: 'sqlite', ok: true } });
+      const engines = TEST_PAIR === 'embedded' ? ['duckdb', 'sqlite'] : ['clickhouse', 'postgres'];
+      assert.deepEqual(health.stores, { events: { engine: engines[0], ok: true }, state: { engine: engines[1], ok: true } });
 
       const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
       assert.match(metrics, /^crumbtrail_events_ingested_total 7$/m);
@@ -110,8 +111,7 @@ describe('admin API', () => {
       assert.ok(trackBody.properties.anonymousId && trackBody.properties.properties, 'the tracking body comes from the event schema');
       assert.ok(openapi.paths['/api/people'].get.parameters.some((p: { name: string }) => p.name === 'email'));
     } finally {
-      await server.close();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      await server.dispose();
     }
   });
 
@@ -129,8 +129,7 @@ describe('admin API', () => {
       const serverSide = (await server.admin('/api/people?userId=server-side')).body;
       assert.equal(serverSide.context.country, undefined, "a server SDK's own IP is not the customer's place");
     } finally {
-      await server.close();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      await server.dispose();
     }
   });
 });

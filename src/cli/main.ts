@@ -3,6 +3,7 @@ import { ConfigError } from '../core/config.js';
 import { VERSION } from '../core/version.js';
 import { startCommand } from './start.js';
 import { importCommand } from './import/command.js';
+import { migrateCommand } from './migrate.js';
 
 const program = new Command('crumbtrail')
   .description('Customer data and lifecycle-marketing platform')
@@ -10,14 +11,18 @@ const program = new Command('crumbtrail')
 
 program
   .command('start')
-  .description('Start the server on the embedded stores (DuckDB + SQLite in the data folder)')
+  .description('Start the server: embedded stores in the data folder by default, or ClickHouse + PostgreSQL')
   .option('-p, --port <port>', 'HTTP port (env CRUMBTRAIL_PORT, default 4000)')
   .option('--host <host>', 'interface to listen on (env CRUMBTRAIL_HOST, default 0.0.0.0)')
   .option('-d, --data <dir>', 'data folder (env CRUMBTRAIL_DATA, default ./crumbtrail-data)')
+  .option('--events <url>', 'ClickHouse event store, clickhouse://user:password@host:8123/db (env CRUMBTRAIL_EVENTS_URL)')
+  .option('--state <url>', 'PostgreSQL state store, postgres://user:password@host:5432/db (env CRUMBTRAIL_STATE_URL)')
+  .option('--node-id <id>', 'this node\'s name when several share the stores (env CRUMBTRAIL_NODE_ID)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env CRUMBTRAIL_LOG_LEVEL)')
   .action(startCommand);
 
 importCommand(program);
+migrateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

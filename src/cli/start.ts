@@ -7,15 +7,27 @@ export interface StartFlags {
   port?: string;
   host?: string;
   data?: string;
+  events?: string;
+  state?: string;
+  nodeId?: string;
   logLevel?: string;
 }
 
 export async function startCommand(flags: StartFlags): Promise<void> {
-  const overrides: ConfigOverrides = { port: flags.port, host: flags.host, dataDir: flags.data, logLevel: flags.logLevel };
+  const overrides: ConfigOverrides = {
+    port: flags.port,
+    host: flags.host,
+    dataDir: flags.data,
+    eventsUrl: flags.events,
+    stateUrl: flags.state,
+    nodeId: flags.nodeId,
+    logLevel: flags.logLevel,
+  };
   const config = loadConfig(overrides);
   const server = await startServer(config);
   const { credentials, logger } = server.runtime;
-  const lines = [`Crumbtrail ${server.url}  (data: ${config.dataDir})`];
+  const stores = `events: ${server.runtime.events.engine}, state: ${server.runtime.state.engine}`;
+  const lines = [`Crumbtrail ${server.url}  (data: ${config.dataDir}; ${stores}; node: ${config.nodeId})`];
   if (credentials.generated.length > 0) {
     lines.push(`Generated and saved to ${path.join(config.dataDir, DATA_FILES.credentials)}:`);
     if (credentials.generated.includes('adminToken')) lines.push(`  admin token: ${credentials.adminToken}`);

@@ -30,6 +30,8 @@ const ENV = {
   port: 'CRUMBTRAIL_PORT',
   host: 'CRUMBTRAIL_HOST',
   dataDir: 'CRUMBTRAIL_DATA',
+  eventsUrl: 'CRUMBTRAIL_EVENTS_URL',
+  stateUrl: 'CRUMBTRAIL_STATE_URL',
   adminToken: 'CRUMBTRAIL_ADMIN_TOKEN',
   writeKey: 'CRUMBTRAIL_WRITE_KEY',
   logLevel: 'CRUMBTRAIL_LOG_LEVEL',
@@ -44,13 +46,38 @@ const ENV = {
 
 type ConfigKey = keyof typeof ENV;
 
+/** The `crumbtrail start` flag for each setting that has one. */
+const FLAGS: Partial<Record<ConfigKey, string>> = {
+  port: '--port',
+  host: '--host',
+  dataDir: '--data',
+  eventsUrl: '--events',
+  stateUrl: '--state',
+  nodeId: '--node-id',
+  logLevel: '--log-level',
+};
+
+const settingName = (key: ConfigKey): string => (FLAGS[key] ? `${ENV[key]} (or ${FLAGS[key]})` : ENV[key]);
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const secret = z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces');
+
+const urlWithScheme = (schemes: string[], what: string) =>
+  z
+    .string()
+    .refine((value) => URL.canParse(value) && schemes.includes(new URL(value).protocol.slice(0, -1)), {
+      message: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL for ${what}`,
+    })
+    .optional();
 
 const configSchema = z.object({
   port: integer(0, 65535),
   host: z.string().min(1),
   dataDir: z.string().min(1),
+  /** Unset: the embedded DuckDB file in the data folder. */
+  eventsUrl: urlWithScheme(['clickhouse', 'clickhouses'], 'the ClickHouse event store'),
+  /** Unset: the embedded SQLite file in the data folder. */
+  stateUrl: urlWithScheme(['postgres', 'postgresql'], 'the PostgreSQL state store'),
   adminToken: secret.optional(),
   writeKey: secret.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -84,11 +111,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     raw[key] = value ?? (key in DEFAULTS ? DEFAULTS[key as keyof typeof DEFAULTS] : undefined);
   }
   const parsed = configSchema.safeParse(raw);
+  if (parsed.success && (parsed.data.eventsUrl || parsed.data.stateUrl)) {
+    // Scale-out nodes share their stores, so they must share their secrets too: no per-node generated ones.
+    const missing = (['adminToken', 'writeKey'] as const).filter((key) => !parsed.data[key]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${missing.map((key) => `${ENV[key]} must be set when the stores are shared (--events/--state): every node needs the same value`).join('\n  ')}`,
+      );
+    }
+  }
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = issue.path[0] as ConfigKey;
       const given = raw[key] === undefined ? '' : ` (got ${JSON.stringify(String(raw[key]))})`;
-      return `${ENV[key]} (or --${kebab(key)}) ${issue.message}${given}`;
+      return `${settingName(key)} ${issue.message}${given}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -98,8 +134,4 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dedupPruneEveryMs: DEFAULTS.dedupPruneEveryMs,
     shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
   });
-}
-
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

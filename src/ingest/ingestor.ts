@@ -70,7 +70,11 @@ export class Ingestor {
   }
 
   /** Replay event-log batches the state store has not applied (after a crash or a failed state write). */
-  async recover(): Promise<number> {
+  recover(): Promise<number> {
+    return this.deps.state.withIngestLock(() => this.recoverLocked());
+  }
+
+  private async recoverLocked(): Promise<number> {
     const { nodeId, events, state, identity, logger } = this.deps;
     const applied = await state.appliedBatchSeq(nodeId);
     let replayed = 0;
@@ -93,11 +97,16 @@ export class Ingestor {
     await this.buffer.close();
   }
 
-  private async flush(entries: BufferEntry[]): Promise<EntryOutcome[]> {
+  /** Nodes sharing stores take turns: dedupe and identity decisions must see each other's batches. */
+  private flush(entries: BufferEntry[]): Promise<EntryOutcome[]> {
+    return this.deps.state.withIngestLock(() => this.flushLocked(entries));
+  }
+
+  private async flushLocked(entries: BufferEntry[]): Promise<EntryOutcome[]> {
     const { nodeId, events, state, identity, metrics, clock, logger } = this.deps;
     const started = clock.now();
     const endTimer = metrics.flushDuration.startTimer();
-    if (this.needsRecovery) await this.recover();
+    if (this.needsRecovery) await this.recoverLocked();
     const batchSeq = this.nextSeq++;
 
     const fresh = await this.dedupe(entries);

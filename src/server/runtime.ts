@@ -11,7 +11,7 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { Metrics } from '../ops/metrics.js';
 import { buildApp } from './app.js';
 import { loadCredentials, type Credentials } from './credentials.js';
-import { openEmbeddedStores, type Stores } from './stores.js';
+import { openStores, type Stores } from './stores.js';
 
 export const DEFAULT_SOURCE_ID = 'default';
 
@@ -37,7 +37,12 @@ export interface Runtime extends Stores {
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const stores = await openEmbeddedStores(config.dataDir);
+  const stores = await openStores(config);
+  const releaseNode = await stores.state.claimNode(config.nodeId).catch(async (error: unknown) => {
+    await stores.events.close();
+    await stores.state.close();
+    throw error;
+  });
   const credentials = loadCredentials(config.dataDir, { adminToken: config.adminToken, writeKey: config.writeKey });
   await stores.state.upsertSource({ sourceId: DEFAULT_SOURCE_ID, name: 'Default source', writeKey: credentials.writeKey, createdAt: clock.now() });
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
@@ -74,6 +79,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       (closed ??= (async () => {
         clearInterval(prune);
         await ingestor.close();
+        await releaseNode();
         await stores.events.close();
         await stores.state.close();
       })()),

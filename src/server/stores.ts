@@ -10,6 +10,14 @@ export interface Stores {
   state: StateStore;
 }
 
+export interface StoreLocations {
+  dataDir: string;
+  /** clickhouse://…; unset means the embedded DuckDB file. */
+  eventsUrl?: string;
+  /** postgres://…; unset means the embedded SQLite file. */
+  stateUrl?: string;
+}
+
 /** The data folder's files (docs/operations.md describes the layout and how to back it up). */
 export const DATA_FILES = {
   events: 'events.duckdb',
@@ -18,12 +26,9 @@ export const DATA_FILES = {
   imports: 'imports',
 } as const;
 
-/** Open and migrate the embedded stores in the data folder. The only place that picks adapters. */
-export async function openEmbeddedStores(dataDir: string): Promise<Stores> {
-  fs.mkdirSync(dataDir, { recursive: true });
-  let events: EventStore;
+async function openEmbeddedEvents(dataDir: string): Promise<EventStore> {
   try {
-    events = await DuckDbEventStore.open(path.join(dataDir, DATA_FILES.events));
+    return await DuckDbEventStore.open(path.join(dataDir, DATA_FILES.events));
   } catch (error) {
     const message = (error as Error).message;
     if (/lock/i.test(message)) {
@@ -34,8 +39,27 @@ export async function openEmbeddedStores(dataDir: string): Promise<Stores> {
     }
     throw error;
   }
-  const state = new SqliteStateStore(path.join(dataDir, DATA_FILES.state));
-  await events.migrate();
-  await state.migrate();
+}
+
+/**
+ * Open and migrate the stores: the embedded files in the data folder by default, ClickHouse / PostgreSQL when
+ * their URLs are given. The only place that picks adapters; the scale-out clients load only when asked for.
+ */
+export async function openStores(locations: StoreLocations): Promise<Stores> {
+  fs.mkdirSync(locations.dataDir, { recursive: true });
+  const events = locations.eventsUrl
+    ? await (await import('../store/event-store/clickhouse/event-store.js')).ClickHouseEventStore.open(locations.eventsUrl)
+    : await openEmbeddedEvents(locations.dataDir);
+  let state: StateStore;
+  try {
+    state = locations.stateUrl
+      ? await (await import('../store/state-store/postgres/state-store.js')).PostgresStateStore.open(locations.stateUrl)
+      : new SqliteStateStore(path.join(locations.dataDir, DATA_FILES.state));
+    await events.migrate();
+    await state.migrate();
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
   return { events, state };
 }

@@ -1,22 +1,48 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig, type ConfigOverrides } from '../../src/core/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { loadConfig, type Config, type ConfigOverrides } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startServer, type RunningServer } from '../../src/server/runtime.js';
-import type { Clock } from '../../src/core/clock.js';
+import { allocateTestStores, type TestStores } from './stores.js';
+
+export { tempDataDir, allocateTestStores, TEST_PAIR, type TestStores } from './stores.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const WRITE_KEY = 'test-write-key-0123456789';
 
-/** A fresh data folder under the OS temp dir; removed by the caller's cleanup. */
-export function tempDataDir(prefix = 'crumbtrail-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** A validated config for these stores, with the test secrets and silent logs. */
+export function testConfig(stores: TestStores, overrides: ConfigOverrides = {}): Config {
+  return loadConfig(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: stores.dataDir,
+      eventsUrl: stores.eventsUrl,
+      stateUrl: stores.stateUrl,
+      adminToken: ADMIN_TOKEN,
+      writeKey: WRITE_KEY,
+      logLevel: 'silent',
+      ...overrides,
+    },
+    {},
+  );
+}
+
+/** Environment for a child `crumbtrail start` on these stores. */
+export function testEnv(stores: TestStores): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CRUMBTRAIL_ADMIN_TOKEN: ADMIN_TOKEN,
+    CRUMBTRAIL_WRITE_KEY: WRITE_KEY,
+    CRUMBTRAIL_LOG_LEVEL: 'warn',
+    ...(stores.eventsUrl ? { CRUMBTRAIL_EVENTS_URL: stores.eventsUrl } : {}),
+    ...(stores.stateUrl ? { CRUMBTRAIL_STATE_URL: stores.stateUrl } : {}),
+  };
 }
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  stores: TestStores;
   /** fetch relative to the server with the write key (Basic auth). */
   send(pathname: string, body: unknown, init?: RequestInit): Promise<Response>;
   /** GET with the admin token, parsed JSON. */
@@ -25,20 +51,20 @@ export interface TestServer extends RunningServer {
   person(query: string): Promise<any>;
   /** A person's timeline, newest first (up to 1000 events). */
   timeline(personId: string): Promise<any[]>;
-  /** Close the server and remove its data folder. */
+  /** Close the server, drop its databases and remove its data folder. */
   dispose(): Promise<void>;
 }
 
-/** Start a real server (real DuckDB + SQLite files) on a random loopback port. */
+/** Start a real server on the selected engine pair, on a random loopback port. */
 export async function startTestServer(
-  options: { dataDir?: string; clock?: Clock; config?: ConfigOverrides } = {},
+  options: { stores?: TestStores; clock?: Clock; config?: ConfigOverrides } = {},
 ): Promise<TestServer> {
-  const dataDir = options.dataDir ?? tempDataDir();
-  const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, logLevel: 'silent', ...options.config },
-    {},
-  );
-  const server = await startServer(config, { clock: options.clock, logger: createLogger('silent'), defaultMetrics: false });
+  const stores = options.stores ?? (await allocateTestStores());
+  const server = await startServer(testConfig(stores, options.config), {
+    clock: options.clock,
+    logger: createLogger('silent'),
+    defaultMetrics: false,
+  });
   const admin = async (pathname: string) => {
     const res = await fetch(server.url + pathname, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     return { status: res.status, body: await res.json() };
@@ -46,7 +72,8 @@ export async function startTestServer(
   const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
   return {
     ...server,
-    dataDir,
+    dataDir: stores.dataDir,
+    stores,
     send: (pathname, body, init = {}) =>
       fetch(server.url + pathname, {
         method: 'POST',
@@ -63,7 +90,7 @@ export async function startTestServer(
     timeline: async (personId) => (await admin(`/api/people/${personId}/events?limit=1000`)).body.events,
     dispose: async () => {
       await server.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stores.cleanup();
     },
   };
 }

@@ -106,7 +106,7 @@ export function rowToStoredEvent(row: EventRow): StoredEvent {
     browser: str(row.browser),
     os: str(row.os),
     deviceType: str(row.device_type),
-    isBot: row.is_bot === true || row.is_bot === 1,
+    isBot: row.is_bot === true || Number(row.is_bot) === 1,
     sizeBytes: json.properties.length + json.traits.length + json.context.length,
   };
 }

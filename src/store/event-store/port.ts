@@ -24,7 +24,10 @@ export interface EventStore {
   readonly engine: string;
   /** Create or upgrade tables. Idempotent. */
   migrate(): Promise<void>;
-  /** Append a batch; resolves only once the batch is durable. All-or-nothing. */
+  /**
+   * Append a batch; resolves only once the batch is durable. All-or-nothing on the embedded engine; on engines
+   * that commit per partition a failure may leave part of it, which is safe to retry: the log dedups by messageId.
+   */
   append(events: StoredEvent[]): Promise<void>;
   /** Record person merges (idempotent; re-pointing older merges so every alias maps to the final person). */
   recordMerges(merges: PersonMerge[]): Promise<void>;

@@ -1,15 +1,17 @@
 import type { EventStoreFixture } from '../event-store.contract.js';
 import type { StateStoreFixture } from '../state-store.contract.js';
+import { openClickHouseFixture } from './clickhouse.js';
 import { openDuckDbFixture } from './duckdb.js';
 import { openPostgresFixture } from './postgres.js';
 import { openSqliteFixture } from './sqlite.js';
 
 /**
  * Adapters the contract suites run against. CRUMBTRAIL_TEST_ENGINES (comma-separated) selects them;
- * the default is the embedded pair. Scale-out adapters join this table when they land.
+ * scripts/run-tests.mjs sets it per engine pair.
  */
 export const EVENT_STORE_ENGINES: Record<string, () => Promise<EventStoreFixture>> = {
   duckdb: openDuckDbFixture,
+  clickhouse: openClickHouseFixture,
 };
 
 export const STATE_STORE_ENGINES: Record<string, () => Promise<StateStoreFixture>> = {

@@ -111,13 +111,22 @@ export class DuckDbEventStore implements EventStore {
   }
 
   async recordMerges(merges: PersonMerge[]): Promise<void> {
-    for (const merge of merges) {
-      await this.writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
-      await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, $3)', [
-        merge.from,
-        merge.to,
-        new DuckDBTimestampMillisecondsValue(BigInt(merge.at)),
-      ]);
+    if (merges.length === 0) return;
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      for (const merge of merges) {
+        // Keep the aliases flat: everything that pointed at the absorbed person now points at the survivor.
+        await this.writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
+        await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, $3)', [
+          merge.from,
+          merge.to,
+          new DuckDBTimestampMillisecondsValue(BigInt(merge.at)),
+        ]);
+      }
+      await this.writer.run('COMMIT');
+    } catch (error) {
+      await this.writer.run('ROLLBACK');
+      throw error;
     }
   }
 

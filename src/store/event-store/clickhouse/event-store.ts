@@ -1,0 +1,209 @@
+import type { StoredEvent } from '../../../core/events.js';
+import type { StoreHealth } from '../../health.js';
+import { EVENT_COLUMNS, rowToStoredEvent, type EventRow } from '../columns.js';
+import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
+import { CONNECT_TIMEOUT_MS, ClickHouseConnection, FINAL_READ, type JsonScalar } from './connection.js';
+import { parseClickHouseUrl } from './connection-url.js';
+import { idChunks, pickSurvivors, SURVIVOR_COLUMNS, type Survivor } from './final-rows.js';
+import { aliasRowsForMerges, peopleInMerges, type AliasRow } from './person-aliases.js';
+import { replayPages } from './replay-pages.js';
+import { EVENT_SELECT_LIST, MIGRATIONS, createMigrationsTable, tablesIn, type Tables } from './schema.js';
+import { sql } from './sql-literals.js';
+
+/** Int64/UInt64 arrive as JSON strings (output_format_json_quote_64bit_integers = 1, the default). */
+type Int64Text = string | number;
+
+interface AliasRecord extends Record<string, JsonScalar> {
+  from_person: string;
+  to_person: string;
+  merged_at: Int64Text;
+  version: Int64Text;
+}
+
+/**
+ * The scale-out event log on ClickHouse over HTTP, written for Debian's 18.16 and current servers alike
+ * (docs/clickhouse.md: layout, compatibility rules, and why reads use FINAL).
+ */
+export class ClickHouseEventStore implements EventStore {
+  readonly engine = 'clickhouse';
+
+  private constructor(
+    private readonly connection: ClickHouseConnection,
+    private readonly tables: Tables,
+  ) {}
+
+  /** `clickhouse://user:password@host:port/database`; fails within ~5 s, naming the URL, when unreachable. */
+  static async open(url: string): Promise<ClickHouseEventStore> {
+    const target = parseClickHouseUrl(url);
+    return new ClickHouseEventStore(await ClickHouseConnection.open(target), tablesIn(target.database));
+  }
+
+  async migrate(): Promise<void> {
+    const t = this.tables;
+    // Asked first so an operator can create the database and grant only table privileges (docs/clickhouse.md).
+    const [database] = await this.connection.rows<{ n: Int64Text }>(
+      sql`SELECT count() AS n FROM system.databases WHERE name = ${t.databaseName}`,
+    );
+    if (Number(database?.n ?? 0) === 0) await this.connection.command(sql`CREATE DATABASE IF NOT EXISTS ${t.database}`);
+    await this.connection.command(createMigrationsTable(t));
+    const applied = await this.connection.rows<{ version: number }>(sql`SELECT DISTINCT version FROM ${t.schemaMigrations}`);
+    const done = new Set(applied.map((r) => Number(r.version)));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements(t)) await this.connection.command(statement);
+      await this.connection.insert(t.schemaMigrations, [{ version: migration.version, applied_at: Date.now() }]);
+    }
+  }
+
+  async append(events: StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map((event, position) => {
+      const row: Record<string, JsonScalar> = {};
+      for (const column of EVENT_COLUMNS) {
+        const value = column.name === 'batch_pos' ? position : column.read(event);
+        row[column.name] = typeof value === 'boolean' ? Number(value) : value; // Bool columns are UInt8
+      }
+      return row;
+    });
+    await this.connection.insert(this.tables.events, rows);
+  }
+
+  async recordMerges(merges: PersonMerge[]): Promise<void> {
+    if (merges.length === 0) return;
+    const people = peopleInMerges(merges);
+    // Tombstones are read too: a new row for that person needs a version above theirs.
+    const stored = await this.connection.rows<AliasRecord>(
+      sql`SELECT from_person, to_person, merged_at, version FROM ${this.tables.personAliases} FINAL
+          WHERE from_person IN (${people}) OR to_person IN (${people})`,
+      FINAL_READ,
+    );
+    const current: AliasRow[] = stored.map((r) => ({
+      from: r.from_person,
+      to: r.to_person,
+      at: Number(r.merged_at),
+      version: Number(r.version),
+    }));
+    const rows = aliasRowsForMerges(current, merges);
+    if (rows.length === 0) return;
+    await this.connection.insert(
+      this.tables.personAliases,
+      rows.map((r) => ({ from_person: r.from, to_person: r.to, merged_at: r.at, version: r.version })),
+    );
+  }
+
+  async resolveAliases(personIds: string[]): Promise<Map<string, string>> {
+    if (personIds.length === 0) return new Map();
+    const rows = await this.connection.rows<AliasRecord>(
+      sql`SELECT from_person, to_person FROM ${this.tables.personAliases} FINAL WHERE from_person IN (${personIds})`,
+      FINAL_READ,
+    );
+    return new Map(rows.filter(isAlias).map((r) => [r.from_person, r.to_person]));
+  }
+
+  /**
+   * Not FINAL: the high-water mark is about which batches this node wrote, and a copy of a duplicate
+   * that loses to another node's copy in a merge still was written. max() over no rows is 0.
+   */
+  async maxBatchSeq(nodeId: string): Promise<number> {
+    const [row] = await this.connection.rows<{ seq: Int64Text | null }>(
+      sql`SELECT max(batch_seq) AS seq FROM ${this.tables.events} WHERE node_id = ${nodeId}`,
+    );
+    return Number(row?.seq ?? 0);
+  }
+
+  /**
+   * Exact like the other reads (an append retried after a lost acknowledgement replays once), in two steps
+   * (final-rows.ts) and a few whole batches at a time (replay-pages.ts) so a long replay never holds the
+   * node's whole history. Page sizes come from a plain count: duplicates only make a page a little smaller.
+   */
+  async *batchesAfter(nodeId: string, afterSeq: number): AsyncIterable<{ batchSeq: number; events: StoredEvent[] }> {
+    const events = this.tables.events;
+    const sizes = await this.connection.rows<{ batch_seq: Int64Text; n: Int64Text }>(
+      sql`SELECT batch_seq, count() AS n FROM ${events} WHERE node_id = ${nodeId} AND batch_seq > ${afterSeq}
+          GROUP BY batch_seq ORDER BY batch_seq`,
+    );
+    const pages = replayPages(sizes.map((s) => ({ batchSeq: Number(s.batch_seq), rows: Number(s.n) })));
+    for (const page of pages) {
+      const inPage = sql`node_id = ${nodeId} AND batch_seq >= ${page.first} AND batch_seq <= ${page.last}`;
+      const survivors = await this.connection.rows<Survivor>(
+        sql`SELECT ${SURVIVOR_COLUMNS} FROM ${events} FINAL WHERE ${inPage} ORDER BY batch_seq, batch_pos`,
+        FINAL_READ,
+      );
+      if (survivors.length === 0) continue;
+      const rows = await this.connection.rows<EventRow>(sql`SELECT ${EVENT_SELECT_LIST} FROM ${events} WHERE ${inPage}`);
+      let batch: { batchSeq: number; events: StoredEvent[] } | undefined;
+      for (const row of pickSurvivors(survivors, rows)) {
+        const event = rowToStoredEvent(row);
+        if (batch && batch.batchSeq !== event.batchSeq) {
+          yield batch;
+          batch = undefined;
+        }
+        batch ??= { batchSeq: event.batchSeq, events: [] };
+        batch.events.push(event);
+      }
+      if (batch) yield batch;
+    }
+  }
+
+  async nodeIds(): Promise<string[]> {
+    const rows = await this.connection.rows<{ node_id: string }>(
+      sql`SELECT DISTINCT node_id FROM ${this.tables.events} ORDER BY node_id`,
+    );
+    return rows.map((r) => r.node_id);
+  }
+
+  async listAliases(): Promise<PersonMerge[]> {
+    const rows = await this.connection.rows<AliasRecord>(
+      sql`SELECT from_person, to_person, merged_at FROM ${this.tables.personAliases} FINAL ORDER BY from_person`,
+      FINAL_READ,
+    );
+    return rows.filter(isAlias).map((r) => ({ from: r.from_person, to: r.to_person, at: Number(r.merged_at) }));
+  }
+
+  /** Newest first, exact: FINAL picks the page, a plain read by messageId fetches it (final-rows.ts). */
+  async timeline(query: TimelineQuery): Promise<StoredEvent[]> {
+    if (query.personIds.length === 0) return [];
+    if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new Error(`Timeline limit must be a whole number ≥ 0, got ${query.limit}`);
+    if (query.limit === 0) return [];
+    const events = this.tables.events;
+    let where = sql`person_id IN (${query.personIds})`;
+    if (query.before) {
+      const { timestamp, messageId } = query.before;
+      where = sql`${where} AND (timestamp < ${timestamp} OR (timestamp = ${timestamp} AND message_id < ${messageId}))`;
+    }
+    const survivors = await this.connection.rows<Survivor>(
+      sql`SELECT ${SURVIVOR_COLUMNS} FROM ${events} FINAL WHERE ${where} ORDER BY timestamp DESC, message_id DESC LIMIT ${query.limit}`,
+      FINAL_READ,
+    );
+    const rows: EventRow[] = [];
+    for (const ids of idChunks(survivors.map((s) => s.message_id))) {
+      rows.push(...(await this.connection.rows<EventRow>(sql`SELECT ${EVENT_SELECT_LIST} FROM ${events} WHERE message_id IN (${ids})`)));
+    }
+    return pickSurvivors(survivors, rows).map(rowToStoredEvent);
+  }
+
+  /** Exact: FINAL collapses duplicates not yet merged away (and, on read, those in different partitions). */
+  async countEvents(): Promise<number> {
+    const [row] = await this.connection.rows<{ n: Int64Text }>(sql`SELECT count() AS n FROM ${this.tables.events} FINAL`, FINAL_READ);
+    return Number(row?.n ?? 0);
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      // Bounded like open(): a health probe must answer even when the server hangs.
+      await this.connection.rows(sql`SELECT 1 AS ok`, undefined, AbortSignal.timeout(CONNECT_TIMEOUT_MS));
+      return { engine: this.engine, ok: true };
+    } catch (error) {
+      return { engine: this.engine, ok: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+/** A row whose to_person is its own from_person is a tombstone (person-aliases.ts), not an alias. */
+function isAlias(row: AliasRecord): boolean {
+  return row.from_person !== row.to_person;
+}
