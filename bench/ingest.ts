@@ -1,7 +1,7 @@
 /**
  * Ingest benchmark (not a test): durable events/s of the real server on its embedded stores.
  *
- *   npm run bench:ingest -- [--events 1000000] [--batch-size 500] [--connections 8] [--profile]
+ *   npm run bench:ingest -- [--events 1000000] [--batch-size 500] [--connections 8] [--profile]   (--help: all flags)
  *
  * Starts `crumbtrail start` as a child process on a fresh temp data folder, pre-generates Segment /v1/batch
  * bodies, sends them over N keep-alive connections, checks every answer and the stored count, and reports
@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { measureJsonParse } from './support/baseline.js';
 import { formatProfile, newestProfile, summariseProfile } from './support/cpuprofile.js';
 import { percentiles, runLoad } from './support/load.js';
+import { parseServerMetrics } from './support/metrics.js';
+import { parseOptions } from './support/options.js';
 import { generatePayloads } from './support/payloads.js';
 import { fmtInt, fmtMb, fmtMs, MB, round, table, type Row } from './support/report.js';
 import {
@@ -35,46 +36,7 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ingest.js → repo root
 
-const { values: flags } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1000000' },
-    'batch-size': { type: 'string', default: '500' },
-    connections: { type: 'string', default: '8' },
-    people: { type: 'string', default: '50000' },
-    seed: { type: 'string', default: '42' },
-    'timeout-s': { type: 'string', default: '600' },
-    profile: { type: 'boolean', default: false },
-    'profile-dir': { type: 'string', default: '/tmp/prof' },
-    help: { type: 'boolean', default: false },
-  },
-});
-
-if (flags.help) {
-  process.stdout.write(
-    'usage: node dist/bench/ingest.js [--events N] [--batch-size N] [--connections N] [--people N] [--seed N]\n' +
-      '                                 [--timeout-s N] [--profile] [--profile-dir DIR]\n',
-  );
-  process.exit(0);
-}
-
-function positive(name: string, value: string | undefined, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    process.stderr.write(`--${name} must be an integer from 1 to ${max} (got ${value})\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const options = {
-  events: positive('events', flags.events, 100_000_000),
-  batchSize: positive('batch-size', flags['batch-size'], 10_000),
-  connections: positive('connections', flags.connections, 1_000),
-  people: positive('people', flags.people, 10_000_000),
-  seed: positive('seed', flags.seed, 2 ** 31),
-  timeoutS: positive('timeout-s', flags['timeout-s'], 24 * 3600),
-  profileDir: flags.profile ? path.resolve(flags['profile-dir']!) : undefined,
-};
+const options = parseOptions();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 let server: ServerChild | null = null;
@@ -124,9 +86,9 @@ async function main(): Promise<number> {
   if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
   const port = await freePort();
   server = startServer({ repoRoot: REPO_ROOT, port, dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, profileDir: options.profileDir });
-  const startupMs = await waitHealthy(server, port, 30_000);
+  const { ms: startupMs, engines } = await waitHealthy(server, port, 30_000);
   const idleRss = procStatusBytes(server.pid, 'VmRSS');
-  log(`server: pid ${server.pid} on 127.0.0.1:${port}, healthy after ${startupMs.toFixed(0)} ms, RSS ${fmtMb(idleRss)}${options.profileDir ? `, profiling into ${options.profileDir}` : ''}`);
+  log(`server: pid ${server.pid} on 127.0.0.1:${port}, healthy after ${startupMs.toFixed(0)} ms (${engines}), RSS ${fmtMb(idleRss)}${options.profileDir ? `, profiling into ${options.profileDir}` : ''}`);
 
   // 4. Load.
   const sampler = new RssSampler(server.pid);
@@ -158,6 +120,8 @@ async function main(): Promise<number> {
   const stored = (stats.body as { events?: unknown }).events;
   const people = (stats.body as { people?: unknown }).people;
   const storedMatches = stats.status === 200 && stored === payloads.events;
+  const metricsReply = await getJson(port, '/metrics', { authorization: `Bearer ${ADMIN_TOKEN}` });
+  const metrics = metricsReply.status === 200 && typeof metricsReply.body === 'string' ? parseServerMetrics(metricsReply.body) : null;
 
   // 6. Graceful stop (flushes), then the profile if asked for.
   const stop = await stopServer(server, 60_000);
@@ -199,12 +163,21 @@ async function main(): Promise<number> {
     { label: 'bandwidth', value: `${(result.bytesSent / MB / seconds).toFixed(1)} MB/s` },
     { label: 'latency p50 / p99 / max', value: `${fmtMs(p50)} / ${fmtMs(p99)} / ${fmtMs(max)}` },
     { label: 'server RSS idle / peak', value: `${fmtMb(idleRss)} / ${fmtMb(peakRss)}`, target: `≤ ${fmtMb(TARGETS.rssBytes)} on 2 cores`, ok: peakRss <= TARGETS.rssBytes },
+    {
+      label: 'server V8 heap used / total / external',
+      value: metrics ? `${fmtMb(metrics.heapUsedBytes)} / ${fmtMb(metrics.heapTotalBytes)} / ${fmtMb(metrics.externalBytes)}` : 'n/a',
+    },
+    {
+      label: 'group commits: flushes, mean size, mean time',
+      value: metrics ? `${fmtInt(metrics.flushes)}, ${fmtInt(metrics.flushEventsAvg)} events, ${fmtMs(metrics.flushMsAvg)}` : 'n/a',
+    },
     { label: 'server CPU (cores busy)', value: `${serverCpuSeconds.toFixed(1)} s (${(serverCpuSeconds / seconds).toFixed(2)})` },
     { label: 'server CPU per event', value: `${((serverCpuSeconds * 1e6) / result.eventsAccepted).toFixed(1)} µs` },
     { label: 'bench client CPU (cores busy)', value: `${benchCpuSeconds.toFixed(1)} s (${(benchCpuSeconds / seconds).toFixed(2)})` },
     { label: 'stored events (GET /api/stats)', value: `${fmtInt(Number(stored))} (${fmtInt(Number(people))} people)`, ok: storedMatches },
     { label: 'JSON.parse floor, same bodies', value: `${fmtInt(baseline.eventsPerSecond)} events/s, ${baseline.megabytesPerSecond.toFixed(0)} MB/s` },
     { label: 'server ÷ JSON.parse', value: `${(ratio * 100).toFixed(1)} %  (1 : ${(1 / ratio).toFixed(1)})` },
+    { label: 'stores', value: engines },
     { label: 'machine', value: `${machine.cpus} × ${machine.cpuModel}, node ${machine.node}` },
   ];
   process.stdout.write(`\n${table('crumbtrail ingest benchmark', rows)}\n`);
@@ -227,12 +200,15 @@ async function main(): Promise<number> {
     storedEvents: stored,
     storedMatches,
     serverRssMb: { idle: idleRss === null ? null : round(idleRss / MB, 0), peak: round(peakRss / MB, 0), vmHwm: hwm === null ? null : round(hwm / MB, 0) },
+    serverHeapMb: metrics ? { used: round(metrics.heapUsedBytes / MB, 0), total: round(metrics.heapTotalBytes / MB, 0), external: round(metrics.externalBytes / MB, 0) } : null,
+    flushes: metrics ? { count: metrics.flushes, eventsAvg: round(metrics.flushEventsAvg, 0), msAvg: round(metrics.flushMsAvg, 1) } : null,
     serverCpuSeconds: round(serverCpuSeconds, 1),
     serverCpuUsPerEvent: round((serverCpuSeconds * 1e6) / result.eventsAccepted, 1),
     benchCpuSeconds: round(benchCpuSeconds, 1),
     jsonParse: { eventsPerSecond: Math.round(baseline.eventsPerSecond), megabytesPerSecond: round(baseline.megabytesPerSecond, 0) },
     ratioToJsonParse: round(ratio, 4),
     targets: { eventsPerSecond: TARGETS.eventsPerSecond, aimEventsPerSecond: TARGETS.aimEventsPerSecond, rssMb: TARGETS.rssBytes / MB },
+    stores: engines,
     profile: profileFile,
     machine,
   };

@@ -54,9 +54,11 @@ export function startServer(options: ServerOptions): ServerChild {
     '--log-level',
     'warn',
   ];
+  // Only our two variables: an inherited CRUMBTRAIL_EVENTS_URL / _STATE_URL / … would change what is measured.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('CRUMBTRAIL_')));
   const child = spawn(process.execPath, args, {
     cwd: options.repoRoot,
-    env: { ...process.env, CRUMBTRAIL_ADMIN_TOKEN: options.adminToken, CRUMBTRAIL_WRITE_KEY: options.writeKey },
+    env: { ...env, CRUMBTRAIL_ADMIN_TOKEN: options.adminToken, CRUMBTRAIL_WRITE_KEY: options.writeKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let captured = '';
@@ -100,8 +102,8 @@ export function getJson(port: number, urlPath: string, headers: Record<string, s
   });
 }
 
-/** Poll GET /api/health until it answers 200; fail early if the child dies. */
-export async function waitHealthy(server: ServerChild, port: number, timeoutMs: number): Promise<number> {
+/** Poll GET /api/health until it answers 200; fail early if the child dies. Returns ms waited and the store engines. */
+export async function waitHealthy(server: ServerChild, port: number, timeoutMs: number): Promise<{ ms: number; engines: string }> {
   const started = performance.now();
   let died = false;
   void server.exited.then(() => (died = true));
@@ -109,7 +111,11 @@ export async function waitHealthy(server: ServerChild, port: number, timeoutMs: 
     if (died) throw new Error(`the server exited during start-up:\n${server.output()}`);
     try {
       const health = await getJson(port, '/api/health', {}, 1_000);
-      if (health.status === 200) return performance.now() - started;
+      if (health.status === 200) {
+        const stores = (health.body as { stores?: Record<string, { engine?: string }> }).stores ?? {};
+        const engines = Object.entries(stores).map(([role, store]) => `${role}: ${store.engine ?? '?'}`).join(', ');
+        return { ms: performance.now() - started, engines };
+      }
     } catch {
       // not listening yet
     }
