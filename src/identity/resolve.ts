@@ -45,9 +45,35 @@ export class IdentityResolver {
       }
     }
     const keyToPerson = await state.lookupIdentities([...keys]);
-    const summaries = await state.lookupPersons([...new Set(keyToPerson.values())]);
+    const summaries = await state.lookupPersons([...personsThatMayMerge(events, keyToPerson)]);
     return new BatchResolution(this.maxMerges, nodeId, batchSeq, keyToPerson, summaries).run(events);
   }
+}
+
+/**
+ * Stored persons whose known user ids or merge count a decision can depend on. Every decision (link a user to
+ * an anonymous person, merge, alias) comes from an event that carries a userId together with an anonymousId or
+ * a previousId, and only involves persons reached through such events (or created in the batch). So: the stored
+ * persons of every key of those events, except when all of an event's keys already name one stored person (keys
+ * under one person stay under one canonical person for the whole batch, so that event decides nothing).
+ * Most traffic is one-id events or already-joined pairs, which keeps the per-batch lookups small.
+ */
+function personsThatMayMerge(events: PreparedEvent[], keyToPerson: Map<IdentityKey, string>): Set<string> {
+  const needed = new Set<string>();
+  for (const e of events) {
+    if (e.userId === null) continue;
+    const keys: IdentityKey[] = [];
+    if (e.anonymousId !== null) keys.push(identityKey('anon', e.anonymousId));
+    if (e.type === 'alias' && e.previousId !== null) keys.push(identityKey('user', e.previousId), identityKey('anon', e.previousId));
+    if (keys.length === 0) continue;
+    keys.push(identityKey('user', e.userId));
+    const persons = keys.map((key) => keyToPerson.get(key));
+    const first = persons[0];
+    const allOneStoredPerson = first !== undefined && persons.every((p) => p === first);
+    if (allOneStoredPerson) continue;
+    for (const person of persons) if (person !== undefined) needed.add(person);
+  }
+  return needed;
 }
 
 class BatchResolution {
@@ -96,7 +122,7 @@ class BatchResolution {
       return userPerson;
     }
     if (anonPerson && userKey) {
-      const anon = this.persons.get(anonPerson)!;
+      const anon = this.summary(anonPerson);
       if (anon.userIds.size === 0) {
         this.link(userKey, anonPerson, at);
         return anonPerson;
@@ -137,6 +163,13 @@ class BatchResolution {
     return id;
   }
 
+  private summary(personId: string): PersonState {
+    const state = this.persons.get(personId);
+    // personsThatMayMerge() must have fetched every person a decision reads; a miss is a bug, never a guess.
+    if (!state) throw new Error(`identity: person ${personId} was not looked up before a merge decision`);
+    return state;
+  }
+
   private create(key: IdentityKey, at: number): string {
     const personId = derivePersonId(this.nodeId, this.batchSeq, key);
     this.persons.set(personId, { userIds: new Set(), mergeCount: 0 });
@@ -148,12 +181,12 @@ class BatchResolution {
   private link(key: IdentityKey, personId: string, at: number): void {
     this.keyToPerson.set(key, personId);
     this.outcome.links.push({ key, personId, at });
-    if (key.startsWith('user:')) this.persons.get(personId)!.userIds.add(key.slice(5));
+    if (key.startsWith('user:')) this.summary(personId).userIds.add(key.slice(5));
   }
 
   private merge(from: string, to: string, at: number, explicit: boolean): void {
-    const absorbed = this.persons.get(from)!;
-    const survivor = this.persons.get(to)!;
+    const absorbed = this.summary(from);
+    const survivor = this.summary(to);
     if (!explicit && absorbed.userIds.size > 0) {
       this.outcome.refused.knownUserConflict++;
       return;

@@ -10,6 +10,8 @@ import type { StoreHealth } from '../../health.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
 
+const DUCKDB_MEMORY_LIMIT = '256MB';
+
 const DUCKDB_TYPES: Record<LogicalType, string> = {
   string: 'VARCHAR NOT NULL',
   nullable_string: 'VARCHAR',
@@ -64,7 +66,8 @@ export class DuckDbEventStore implements EventStore {
   ) {}
 
   static async open(file: string): Promise<DuckDbEventStore> {
-    const instance = await DuckDBInstance.create(file);
+    // DuckDB's default memory limit is 80% of RAM; an embedded default shares the machine with everything else.
+    const instance = await DuckDBInstance.create(file, { memory_limit: DUCKDB_MEMORY_LIMIT });
     return new DuckDbEventStore(instance, await instance.connect(), await instance.connect());
   }
 
