@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createLogger } from '../src/core/logger.js';
+import { mulberry32 } from '../src/core/prng.js';
 import { createRuntime } from '../src/server/runtime.js';
 import { preparedEvent } from './support/events.js';
 import { allocateTestStores, testConfig } from './support/server.js';
 
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 it('random identify/alias/track traffic in random batches: every batch resolves, every identity lands on a live person', async () => {
   const stores = await allocateTestStores();
   const runtime = await createRuntime(testConfig(stores, { maxMergesPerPerson: 6 }), { logger: createLogger('silent'), defaultMetrics: false });
-  const random = prng(20261123);
+  const random = mulberry32(20261123);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
   const users = Array.from({ length: 20 }, (_, i) => `ru-${i}`);
   const devices = Array.from({ length: 300 }, (_, i) => `rd-${i}`);

@@ -3,18 +3,9 @@
  * (page views with a user agent, product funnel tracks, identifies) spread over a fixed population of people.
  * Everything derives from one seed, so two runs with the same flags send byte-identical bodies.
  */
+import { mulberry32 } from '../../src/core/prng.js';
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough to pick from lists and fill ids. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const HEX = '0123456789abcdef';
 

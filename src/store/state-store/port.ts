@@ -1,4 +1,5 @@
 import type { DropReason } from '../../core/events.js';
+import type { ProfileRow } from '../../profiles/profile-row.js';
 import type { PersonMerge } from '../event-store/port.js';
 import type { StoreHealth } from '../health.js';
 
@@ -74,19 +75,7 @@ export interface StateStats {
 /** Engine-neutral rows of every state table, for `crumbtrail migrate` (times are epoch ms). */
 export interface StateTables {
   sources: Source[];
-  persons: {
-    personId: string;
-    mergedInto: string | null;
-    createdAt: number;
-    firstSeen: number | null;
-    lastSeen: number | null;
-    email: string | null;
-    traits: Record<string, unknown>;
-    context: Record<string, unknown>;
-    contextAt: number;
-    firstTouch: Record<string, unknown> | null;
-    mergeCount: number;
-  }[];
+  persons: (ProfileRow & { personId: string; mergedInto: string | null; createdAt: number })[];
   identities: { key: IdentityKey; personId: string; createdAt: number }[];
   eventCounts: { personId: string; event: string; count: number }[];
   messageIds: { messageId: string; receivedAt: number }[];

@@ -10,7 +10,7 @@ import type { StoreHealth } from '../../health.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
 
-const DUCKDB_MEMORY_LIMIT = '256MB';
+const DUCKDB_MEMORY_LIMIT = '128MB';
 
 const DUCKDB_TYPES: Record<LogicalType, string> = {
   string: 'VARCHAR NOT NULL',
