@@ -18,9 +18,8 @@ export const DEFAULTS = {
   flushMaxEvents: 10_000,
   /** Back-pressure: above this many buffered events new requests get 503 CT_OVERLOADED. */
   maxBufferedEvents: 200_000,
-  /** messageIds are remembered at least this long for deduplication (Segment keeps 24 h). */
+  /** A messageId already in the event log within this window is a duplicate (Segment keeps 24 h). */
   dedupWindowMs: 48 * HOUR,
-  dedupPruneEveryMs: 10 * MINUTE,
   /** A person absorbs at most this many other persons through identify/alias (runaway-merge guard). */
   maxMergesPerPerson: 100,
   shutdownTimeoutMs: 30_000,
@@ -90,7 +89,7 @@ const configSchema = z.object({
   maxMergesPerPerson: integer(0, 100_000),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema>> & { readonly dedupPruneEveryMs: number; readonly shutdownTimeoutMs: number };
+export type Config = Readonly<z.infer<typeof configSchema>> & { readonly shutdownTimeoutMs: number };
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -131,7 +130,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   return Object.freeze({
     ...parsed.data,
     dataDir: path.resolve(parsed.data.dataDir),
-    dedupPruneEveryMs: DEFAULTS.dedupPruneEveryMs,
     shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
   });
 }

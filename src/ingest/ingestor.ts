@@ -27,6 +27,8 @@ export interface IngestorDeps {
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
+  /** messageIds already in the event log within this window are duplicates. */
+  dedupWindowMs: number;
   buffer: WriteBufferOptions;
 }
 
@@ -106,13 +108,15 @@ export class Ingestor {
     const { nodeId, events, state, identity, metrics, clock, logger } = this.deps;
     const started = clock.now();
     const endTimer = metrics.flushDuration.startTimer();
-    if (this.needsRecovery) await this.recoverLocked();
-    const batchSeq = this.nextSeq++;
-
-    const fresh = await this.dedupe(entries);
-    const kept = fresh.kept;
-    const stored = kept as StoredEvent[];
+    let batchSeq = 0;
+    let fresh: Awaited<ReturnType<Ingestor['dedupe']>>;
+    let stored: StoredEvent[];
     try {
+      if (this.needsRecovery) await this.recoverLocked();
+      batchSeq = this.nextSeq++;
+      fresh = await this.dedupe(entries);
+      const kept = fresh.kept;
+      stored = kept as StoredEvent[];
       const outcome = await identity.resolve(state, nodeId, batchSeq, kept);
       for (let i = 0; i < stored.length; i++) {
         const e = stored[i]!;
@@ -144,10 +148,10 @@ export class Ingestor {
     return fresh.duplicatesPerEntry.map((duplicates) => ({ duplicates }));
   }
 
-  /** Drop events whose messageId was already stored, or appears earlier in this same batch. */
+  /** Drop events whose messageId the event log already holds, or that appear earlier in this same batch. */
   private async dedupe(entries: BufferEntry[]) {
     const ids = entries.flatMap((entry) => entry.events.map((e) => e.messageId));
-    const seen = await this.deps.state.seenMessageIds([...new Set(ids)]);
+    const seen = await this.deps.events.seenMessageIds([...new Set(ids)], this.deps.clock.now() - this.deps.dedupWindowMs);
     const kept: PreparedEvent[] = [];
     let duplicates = 0;
     const duplicatesPerEntry = entries.map((entry) => {
@@ -175,7 +179,6 @@ export class Ingestor {
     return {
       nodeId: this.deps.nodeId,
       batchSeq,
-      messageIds: events.map((e) => ({ messageId: e.messageId, receivedAt: e.receivedAt })),
       newPersons: outcome.newPersons,
       links: outcome.links,
       merges: outcome.merges,

@@ -54,16 +54,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
     clock,
+    dedupWindowMs: config.dedupWindowMs,
     buffer: { maxEvents: config.flushMaxEvents, intervalMs: config.flushIntervalMs, maxBufferedEvents: config.maxBufferedEvents },
   });
   await ingestor.recover();
-
-  const prune = setInterval(() => {
-    stores.state
-      .pruneMessageIds(clock.now() - config.dedupWindowMs)
-      .catch((error: unknown) => logger.error({ err: error }, 'pruning dedup memory failed'));
-  }, config.dedupPruneEveryMs);
-  prune.unref();
 
   let closed: Promise<void> | null = null;
   return {
@@ -77,7 +71,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ingestor,
     close: () =>
       (closed ??= (async () => {
-        clearInterval(prune);
         await ingestor.close();
         await releaseNode();
         await stores.events.close();

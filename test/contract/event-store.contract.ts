@@ -91,6 +91,19 @@ export function eventStoreContract(engine: string, open: () => Promise<EventStor
       assert.deepEqual(await store.nodeIds(), ['local', 'node-x', 'node-y']);
     });
 
+    it('says which messageIds it holds within the dedup window', async () => {
+      const t = Date.UTC(2026, 6, 1);
+      await store.append([
+        storedEvent({ messageId: 'seen-old', receivedAt: t - 1000 }),
+        storedEvent({ messageId: 'seen-new', receivedAt: t }),
+        storedEvent({ messageId: "seen-'quoted\\", receivedAt: t }),
+      ]);
+      const seen = await store.seenMessageIds(['seen-old', 'seen-new', "seen-'quoted\\", 'never-sent'], t - 500);
+      assert.deepEqual([...seen].sort(), ["seen-'quoted\\", 'seen-new']);
+      assert.deepEqual([...(await store.seenMessageIds(['seen-old'], 0))], ['seen-old']);
+      assert.equal((await store.seenMessageIds([], 0)).size, 0);
+    });
+
     it('records merges idempotently', async () => {
       await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);
       await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);

@@ -18,7 +18,7 @@ export interface StateStoreFixture {
 const T0 = Date.UTC(2026, 0, 1);
 
 function batch(seq: number, parts: Partial<StateBatch>): StateBatch {
-  return { nodeId: 'n1', batchSeq: seq, messageIds: [], newPersons: [], links: [], merges: [], profiles: [], drops: {}, ...parts };
+  return { nodeId: 'n1', batchSeq: seq, newPersons: [], links: [], merges: [], profiles: [], drops: {}, ...parts };
 }
 
 function delta(personId: string, parts: Partial<ProfileDelta> = {}): ProfileDelta {
@@ -62,7 +62,6 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.equal(await store.appliedBatchSeq('n1'), 0);
       await store.applyBatch(
         batch(1, {
-          messageIds: [{ messageId: 'm1', receivedAt: T0 }, { messageId: 'm2', receivedAt: T0 + 1000 }],
           newPersons: [{ personId: 'p1', createdAt: T0 }],
           links: [
             { key: 'anon:a1', personId: 'p1', at: T0 },
@@ -83,7 +82,6 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
         }),
       );
       assert.equal(await store.appliedBatchSeq('n1'), 1);
-      assert.deepEqual([...(await store.seenMessageIds(['m1', 'm2', 'm3']))].sort(), ['m1', 'm2']);
       assert.deepEqual(Object.fromEntries(await store.lookupIdentities(['anon:a1', 'user:u1', 'user:nobody'])), {
         'anon:a1': 'p1',
         'user:u1': 'p1',
@@ -168,20 +166,13 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       await assert.rejects(
         store.applyBatch(
           batch(5, {
-            messageIds: [{ messageId: 'm-rollback', receivedAt: T0 }],
             newPersons: [{ personId: 'p-rollback', createdAt: T0 }],
             profiles: [delta('p-does-not-exist')],
           }),
         ),
       );
       assert.equal(await store.appliedBatchSeq('n1'), 4);
-      assert.equal((await store.seenMessageIds(['m-rollback'])).size, 0);
       assert.equal(await store.getProfile('p-rollback'), null);
-    });
-
-    it('prunes message ids older than the cutoff', async () => {
-      assert.equal(await store.pruneMessageIds(T0 + 500), 1);
-      assert.deepEqual([...(await store.seenMessageIds(['m1', 'm2']))], ['m2']);
     });
 
     it('exports every table and imports it into an empty store unchanged', async () => {

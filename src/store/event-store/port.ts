@@ -29,6 +29,12 @@ export interface EventStore {
    * that commit per partition a failure may leave part of it, which is safe to retry: the log dedups by messageId.
    */
   append(events: StoredEvent[]): Promise<void>;
+  /**
+   * Which of these messageIds the log already holds among events received at or after `since` (the dedup
+   * window). The log is the one authority on "already stored": a batch that reached it before a crash counts as
+   * seen even while the state store still has to replay it.
+   */
+  seenMessageIds(messageIds: string[], since: number): Promise<Set<string>>;
   /** Record person merges (idempotent; re-pointing older merges so every alias maps to the final person). */
   recordMerges(merges: PersonMerge[]): Promise<void>;
   /** Where merged-away person ids now point (ids never merged are absent from the map). */

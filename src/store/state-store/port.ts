@@ -40,7 +40,6 @@ export interface ProfileDelta {
 export interface StateBatch {
   nodeId: string;
   batchSeq: number;
-  messageIds: { messageId: string; receivedAt: number }[];
   newPersons: { personId: string; createdAt: number }[];
   /** New identity → person links (for persons that already exist or are created in this batch). */
   links: { key: IdentityKey; personId: string; at: number }[];
@@ -78,13 +77,12 @@ export interface StateTables {
   persons: (ProfileRow & { personId: string; mergedInto: string | null; createdAt: number })[];
   identities: { key: IdentityKey; personId: string; createdAt: number }[];
   eventCounts: { personId: string; event: string; count: number }[];
-  messageIds: { messageId: string; receivedAt: number }[];
   dropCounts: { reason: string; count: number }[];
   cursors: { nodeId: string; batchSeq: number }[];
 }
 
 export type StateTable = keyof StateTables;
-export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'eventCounts', 'messageIds', 'dropCounts', 'cursors'];
+export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'eventCounts', 'dropCounts', 'cursors'];
 
 /**
  * Mutable state: sources, the identity graph, profiles, counters, dedup memory, ingest cursors. Adapters:
@@ -99,11 +97,6 @@ export interface StateStore {
 
   upsertSource(source: Source): Promise<void>;
   findSourceByWriteKey(writeKey: string): Promise<Source | null>;
-
-  /** Which of these messageIds were already seen (within the dedup window). */
-  seenMessageIds(messageIds: string[]): Promise<Set<string>>;
-  /** Forget messageIds received before `cutoff`; returns how many. */
-  pruneMessageIds(cutoff: number): Promise<number>;
 
   /** Current person for each identity key that has one. */
   lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>>;

@@ -91,6 +91,15 @@ export class ClickHouseEventStore implements EventStore {
     );
   }
 
+  /** Not FINAL: any copy of a messageId means it is stored. The table is sorted by message_id, so this is an index lookup. */
+  async seenMessageIds(messageIds: string[], since: number): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    const rows = await this.connection.rows<{ message_id: string }>(
+      sql`SELECT DISTINCT message_id FROM ${this.tables.events} WHERE message_id IN (${messageIds}) AND received_at >= ${since}`,
+    );
+    return new Set(rows.map((r) => r.message_id));
+  }
+
   async resolveAliases(personIds: string[]): Promise<Map<string, string>> {
     if (personIds.length === 0) return new Map();
     const rows = await this.connection.rows<AliasRecord>(

@@ -2,6 +2,7 @@ import {
   DuckDBConnection,
   DuckDBInstance,
   DuckDBTimestampMillisecondsValue,
+  listValue,
   type DuckDBAppender,
   type DuckDBValue,
 } from '@duckdb/node-api';
@@ -122,6 +123,17 @@ export class DuckDbEventStore implements EventStore {
     } finally {
       await this.writer.run(`DELETE FROM temp.${STAGING_TABLE}`).catch(() => {});
     }
+  }
+
+  async seenMessageIds(messageIds: string[], since: number): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    // Runs on DuckDB's threads (the event loop only waits); received_at's zone maps skip row groups older than
+    // the window, so the scan covers the window, not the whole log.
+    const rows = await this.rows(
+      'SELECT message_id FROM events WHERE received_at >= $1 AND message_id IN (SELECT unnest($2))',
+      [new DuckDBTimestampMillisecondsValue(BigInt(since)), listValue(messageIds)],
+    );
+    return new Set(rows.map((r) => String(r.message_id)));
   }
 
   async recordMerges(merges: PersonMerge[]): Promise<void> {

@@ -10,7 +10,6 @@ import { lockPersons, mergePersons, writePersons } from './persons.js';
  * size; only merges, which are rare and must apply in order, go one at a time.
  */
 export async function applyBatchIn(client: pg.ClientBase, batch: StateBatch): Promise<void> {
-  await insertMessageIds(client, batch.messageIds);
   await insertPersons(client, batch.newPersons);
   await insertLinks(client, batch.links);
   for (const merge of batch.merges) await mergePersons(client, merge.from, merge.to);
@@ -21,15 +20,6 @@ export async function applyBatchIn(client: pg.ClientBase, batch: StateBatch): Pr
     `INSERT INTO ingest_cursors (node_id, batch_seq) VALUES ($1, $2)
      ON CONFLICT (node_id) DO UPDATE SET batch_seq = EXCLUDED.batch_seq`,
     [batch.nodeId, batch.batchSeq],
-  );
-}
-
-async function insertMessageIds(client: pg.ClientBase, messageIds: StateBatch['messageIds']): Promise<void> {
-  if (messageIds.length === 0) return;
-  await client.query(
-    `INSERT INTO message_ids (message_id, received_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING`,
-    [messageIds.map((m) => m.messageId), messageIds.map((m) => m.receivedAt)],
   );
 }
 

@@ -53,11 +53,6 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         count BIGINT NOT NULL,
         PRIMARY KEY (person_id, event)
       );
-      CREATE TABLE message_ids (
-        message_id TEXT COLLATE "C" PRIMARY KEY,
-        received_at BIGINT NOT NULL
-      );
-      CREATE INDEX message_ids_received_at ON message_ids (received_at);
       CREATE TABLE drop_counts (
         reason TEXT COLLATE "C" PRIMARY KEY,
         count BIGINT NOT NULL

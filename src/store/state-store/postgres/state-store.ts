@@ -102,19 +102,6 @@ export class PostgresStateStore implements StateStore {
     return row ? { sourceId: row.source_id, name: row.name, writeKey: row.write_key, createdAt: row.created_at } : null;
   }
 
-  async seenMessageIds(messageIds: string[]): Promise<Set<string>> {
-    if (messageIds.length === 0) return new Set();
-    const { rows } = await this.pool.query<{ message_id: string }>(
-      'SELECT message_id FROM message_ids WHERE message_id = ANY($1::text[])',
-      [messageIds],
-    );
-    return new Set(rows.map((r) => r.message_id));
-  }
-
-  async pruneMessageIds(cutoff: number): Promise<number> {
-    return (await this.pool.query('DELETE FROM message_ids WHERE received_at < $1', [cutoff])).rowCount ?? 0;
-  }
-
   async lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>> {
     const found = new Map<IdentityKey, string>();
     if (keys.length === 0) return found;

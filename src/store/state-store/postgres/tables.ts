@@ -81,14 +81,6 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
     toRow: (r) => ({ personId: String(r.person_id), event: String(r.event), count: Number(r.count) }),
     toParams: (r) => [r.personId, r.event, r.count],
   },
-  messageIds: {
-    name: 'message_ids',
-    columns: 'message_id, received_at',
-    types: ['text', 'bigint'],
-    key: ['message_id'],
-    toRow: (r) => ({ messageId: String(r.message_id), receivedAt: Number(r.received_at) }),
-    toParams: (r) => [r.messageId, r.receivedAt],
-  },
   dropCounts: {
     name: 'drop_counts',
     columns: 'reason, count',

@@ -42,11 +42,6 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
         count INTEGER NOT NULL,
         PRIMARY KEY (person_id, event)
       ) WITHOUT ROWID;
-      CREATE TABLE message_ids (
-        message_id TEXT PRIMARY KEY,
-        received_at INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX message_ids_received_at ON message_ids(received_at);
       CREATE TABLE drop_counts (
         reason TEXT PRIMARY KEY,
         count INTEGER NOT NULL

@@ -105,17 +105,8 @@ export class SqliteStateStore implements StateStore {
     return row ? { sourceId: row.source_id, name: row.name, writeKey: row.write_key, createdAt: row.created_at } : null;
   }
 
-  // Set-based statements over a JSON array: one native call per flush instead of one per event (the per-call
-  // overhead, ~1 µs, was most of the cost of these lookups in bench/ingest).
-  async seenMessageIds(messageIds: string[]): Promise<Set<string>> {
-    if (messageIds.length === 0) return new Set();
-    return new Set(this.sql.seenMessageIds.all(JSON.stringify(messageIds)) as string[]);
-  }
-
-  async pruneMessageIds(cutoff: number): Promise<number> {
-    return this.sql.pruneMessageIds.run(cutoff).changes;
-  }
-
+  // A set-based statement over a JSON array: one native call per flush instead of one per key (the per-call
+  // overhead, ~1 µs, was most of the cost of this lookup in bench/ingest).
   async lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>> {
     if (keys.length === 0) return new Map();
     const rows = this.sql.identities.all(JSON.stringify(keys.map(splitIdentityKey))) as { kind: IdentityKind; value: string; person_id: string }[];
@@ -141,7 +132,6 @@ export class SqliteStateStore implements StateStore {
   async applyBatch(batch: StateBatch): Promise<void> {
     const sql = this.sql;
     this.db.transaction(() => {
-      if (batch.messageIds.length > 0) sql.insertMessageIds.run(JSON.stringify(batch.messageIds.map((m) => [m.messageId, m.receivedAt])));
       for (const { personId, createdAt } of batch.newPersons) sql.insertPerson.run(personId, createdAt);
       for (const { key, personId, at } of batch.links) {
         const [kind, value] = splitIdentityKey(key);
@@ -310,10 +300,6 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT(source_id) DO UPDATE SET name = excluded.name, write_key = excluded.write_key`,
     ),
     sourceByWriteKey: db.prepare('SELECT * FROM sources WHERE write_key = ?'),
-    seenMessageIds: db.prepare('SELECT message_id FROM message_ids WHERE message_id IN (SELECT value FROM json_each(?))').pluck(),
-    insertMessageIds: db.prepare(
-      'INSERT OR IGNORE INTO message_ids (message_id, received_at) SELECT value ->> 0, value ->> 1 FROM json_each(?)',
-    ),
     identities: db.prepare(
       `SELECT i.kind, i.value, i.person_id FROM json_each(?) AS j
        JOIN identities AS i ON i.kind = j.value ->> 0 AND i.value = j.value ->> 1`,
@@ -327,7 +313,6 @@ function prepareStatements(db: Database.Database) {
          first_touch = coalesce(first_touch, @firstTouch)
        WHERE person_id = @personId`,
     ),
-    pruneMessageIds: db.prepare('DELETE FROM message_ids WHERE received_at < ?'),
     identity: db.prepare('SELECT person_id FROM identities WHERE kind = ? AND value = ?'),
     identitiesOf: db.prepare('SELECT kind, value FROM identities WHERE person_id = ? ORDER BY created_at, value'),
     insertIdentity: db.prepare('INSERT INTO identities (kind, value, person_id, created_at) VALUES (?, ?, ?, ?)'),

@@ -70,13 +70,6 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
     toRow: (r) => ({ personId: String(r.person_id), event: String(r.event), count: Number(r.count) }),
     toParams: (r) => [r.personId, r.event, r.count],
   },
-  messageIds: {
-    name: 'message_ids',
-    select: 'SELECT * FROM message_ids ORDER BY message_id',
-    insert: 'INSERT INTO message_ids (message_id, received_at) VALUES (?, ?)',
-    toRow: (r) => ({ messageId: String(r.message_id), receivedAt: Number(r.received_at) }),
-    toParams: (r) => [r.messageId, r.receivedAt],
-  },
   dropCounts: {
     name: 'drop_counts',
     select: 'SELECT * FROM drop_counts ORDER BY reason',
