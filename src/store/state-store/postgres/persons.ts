@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { mergeProfileRows, type ProfileRow } from '../../../profiles/profile-row.js';
+import { PERSON_COLUMN_ORDER } from '../person-columns.js';
 
 /** A persons row as pg returns it (BIGINTs parsed as numbers by the pool's type config, JSONB as objects). */
 export interface PersonDbRow {
@@ -16,8 +17,7 @@ export interface PersonDbRow {
   merge_count: number;
 }
 
-export const PERSON_COLUMNS =
-  'person_id, merged_into, created_at, first_seen, last_seen, email, traits, context, context_at, first_touch, merge_count';
+export const PERSON_COLUMNS = PERSON_COLUMN_ORDER;
 
 export function toProfileRow(row: PersonDbRow): ProfileRow {
   return {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
 import type { IdentityKey, StateTable, StateTables } from '../port.js';
 import { PERSON_COLUMNS, type PersonDbRow } from './persons.js';
+import { personRowParams } from '../person-columns.js';
 
 type Row = Record<string, unknown>;
 type Element<T extends StateTable> = StateTables[T][number];
@@ -18,7 +19,6 @@ interface TableMapping<T extends StateTable> {
   toParams: (row: Element<T>) => unknown[];
 }
 
-const json = (value: unknown) => JSON.stringify(value);
 
 /** How each engine-neutral state table (port.ts StateTables) maps onto PostgreSQL, for `crumbtrail migrate`. */
 export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
@@ -51,19 +51,7 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
         mergeCount: r.merge_count,
       };
     },
-    toParams: (r) => [
-      r.personId,
-      r.mergedInto,
-      r.createdAt,
-      r.firstSeen,
-      r.lastSeen,
-      r.email,
-      json(r.traits),
-      json(r.context),
-      r.contextAt,
-      r.firstTouch === null ? null : json(r.firstTouch),
-      r.mergeCount,
-    ],
+    toParams: personRowParams,
   },
   identities: {
     name: 'identities',

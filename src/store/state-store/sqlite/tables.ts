@@ -1,5 +1,6 @@
 import type { IdentityKey, StateTable, StateTables } from '../port.js';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
+import { PERSON_COLUMN_ORDER, personRowParams } from '../person-columns.js';
 
 type Row = Record<string, unknown>;
 type Element<T extends StateTable> = StateTables[T][number];
@@ -12,7 +13,6 @@ interface TableMapping<T extends StateTable> {
   toParams: (row: Element<T>) => unknown[];
 }
 
-const json = (v: unknown) => JSON.stringify(v);
 const parse = (v: unknown) => JSON.parse(String(v)) as Record<string, unknown>;
 
 /** How each engine-neutral state table (port.ts StateTables) maps onto SQLite, for `crumbtrail migrate`. */
@@ -27,8 +27,7 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
   persons: {
     name: 'persons',
     select: 'SELECT * FROM persons ORDER BY person_id',
-    insert: `INSERT INTO persons (person_id, merged_into, created_at, first_seen, last_seen, email, traits, context, context_at, first_touch, merge_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insert: `INSERT INTO persons (${PERSON_COLUMN_ORDER}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     toRow: (r) => ({
       personId: String(r.person_id),
       mergedInto: r.merged_into === null ? null : String(r.merged_into),
@@ -42,19 +41,7 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
       firstTouch: r.first_touch === null ? null : parse(r.first_touch),
       mergeCount: Number(r.merge_count),
     }),
-    toParams: (r) => [
-      r.personId,
-      r.mergedInto,
-      r.createdAt,
-      r.firstSeen,
-      r.lastSeen,
-      r.email,
-      json(r.traits),
-      json(r.context),
-      r.contextAt,
-      r.firstTouch === null ? null : json(r.firstTouch),
-      r.mergeCount,
-    ],
+    toParams: personRowParams,
   },
   identities: {
     name: 'identities',
