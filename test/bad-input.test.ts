@@ -185,3 +185,18 @@ describe('overload and store failure', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('refuses new events with CT_SHUTTING_DOWN once the write buffer is closed, after flushing what it had', async () => {
+    const server = await startTestServer();
+    try {
+      const waiting = server.runtime.ingestor.ingest([], { missing_id: 1 });
+      await server.runtime.ingestor.close();
+      await waiting;
+      await assert.rejects(server.runtime.ingestor.ingest([], {}), (error: { code?: string }) => error.code === 'CT_SHUTTING_DOWN');
+      assert.equal((await server.admin('/api/stats')).body.drops.missing_id, 1, 'the entry waiting at close was flushed');
+    } finally {
+      await server.dispose();
+    }
+  });
+});
