@@ -57,10 +57,14 @@ async function withRuntime<T>(dataDir: string, use: (runtime: Runtime) => Promis
   }
 }
 
+/** The person as the admin API shows them: state (ids, traits) plus activity from the event log. */
 async function profileOf(runtime: Runtime, userId: string) {
   const personId = await runtime.state.findPersonId({ userId });
   assert.ok(personId, `no person for userId ${userId}`);
-  return (await runtime.state.getProfile(personId))!;
+  const profile = (await runtime.state.getProfile(personId))!;
+  const activity = await runtime.events.personActivity([profile.personId, ...profile.mergedPersonIds]);
+  assert.ok(activity, `no events for userId ${userId}`);
+  return { ...profile, ...activity };
 }
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

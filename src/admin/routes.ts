@@ -76,14 +76,14 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
         const q = request.query;
         const lookup = q.userId !== undefined ? { userId: q.userId } : q.anonymousId !== undefined ? { anonymousId: q.anonymousId } : { email: q.email! };
         const personId = await deps.state.findPersonId(lookup);
-        return profileView(await requireProfile(deps.state, personId));
+        return profileView(deps.events, await requireProfile(deps.state, personId));
       },
     );
 
     read.get(
       '/api/people/:personId',
       { schema: { tags: ['people'], params: personIdParamsSchema, response: { 200: profileSchema, ...errors } } },
-      async (request) => profileView(await requireProfile(deps.state, request.params.personId)),
+      async (request) => profileView(deps.events, await requireProfile(deps.state, request.params.personId)),
     );
 
     read.get(
@@ -121,8 +121,18 @@ async function requireProfile(state: StateStore, personId: string | null): Promi
   return profile;
 }
 
-function profileView(p: Profile) {
-  return { ...p, firstSeen: iso(p.firstSeen), lastSeen: iso(p.lastSeen), createdAt: iso(p.createdAt) };
+/** What the state store knows (ids, traits) joined with what the person's events say (activity). */
+async function profileView(events: EventStore, p: Profile) {
+  const activity = await events.personActivity([p.personId, ...p.mergedPersonIds]);
+  return {
+    ...p,
+    context: activity?.context ?? {},
+    firstTouch: activity?.firstTouch ?? null,
+    firstSeen: iso(activity?.firstSeen ?? p.createdAt),
+    lastSeen: iso(activity?.lastSeen ?? p.createdAt),
+    createdAt: iso(p.createdAt),
+    eventCounts: activity?.eventCounts ?? {},
+  };
 }
 
 function eventView(e: StoredEvent) {

@@ -10,8 +10,20 @@ export const profileSchema = z.object({
   mergedPersonIds: z.array(z.string()).describe('Person ids merged into this one; they resolve here'),
   email: z.string().nullable(),
   traits: z.record(z.string(), z.unknown()),
-  context: z.record(z.string(), z.unknown()).describe('Latest timezone, locale, device, UTM and place'),
-  firstTouch: z.record(z.string(), z.unknown()).nullable().describe('First acquisition touch (UTM, referrer)'),
+  context: z.record(z.string(), z.string()).describe('From the events: the latest timezone, locale, device, UTM and place'),
+  firstTouch: z
+    .object({
+      utmSource: z.string().nullable(),
+      utmMedium: z.string().nullable(),
+      utmCampaign: z.string().nullable(),
+      utmTerm: z.string().nullable(),
+      utmContent: z.string().nullable(),
+      referrer: z.string().nullable(),
+      url: z.string().nullable(),
+      at: z.number().describe('Epoch milliseconds'),
+    })
+    .nullable()
+    .describe('The earliest event with a UTM source/campaign or a referrer'),
   firstSeen: isoTime,
   lastSeen: isoTime,
   createdAt: isoTime,

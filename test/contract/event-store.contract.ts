@@ -104,6 +104,26 @@ export function eventStoreContract(engine: string, open: () => Promise<EventStor
       assert.equal((await store.seenMessageIds([], 0)).size, 0);
     });
 
+    it('computes a person\'s activity over all of their ids: counts, span, latest context, first touch', async () => {
+      const t = Date.UTC(2026, 7, 1);
+      await store.append([
+        storedEvent({ messageId: 'act-1', personId: 'act-a', type: 'page', event: null, timestamp: t, timezone: 'Asia/Tokyo', browser: 'Chrome', referrer: 'https://news.example/' , url: 'https://shop.example/?ref=news' }),
+        storedEvent({ messageId: 'act-2', personId: 'act-a', type: 'track', event: 'Product Viewed', timestamp: t + 1000, utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'spring' }),
+        storedEvent({ messageId: 'act-3', personId: 'act-b', type: 'track', event: 'Product Viewed', timestamp: t + 2000, browser: 'Firefox', locale: 'ja-JP' }),
+        storedEvent({ messageId: 'act-4', personId: 'act-b', type: 'identify', event: null, timestamp: t - 5000, timezone: 'Europe/Paris' }),
+        storedEvent({ messageId: 'act-5', personId: 'someone-else', type: 'track', event: 'Product Viewed', timestamp: t + 9000, browser: 'Safari' }),
+      ]);
+      assert.deepEqual(await store.personActivity(['act-a', 'act-b']), {
+        firstSeen: t - 5000,
+        lastSeen: t + 2000,
+        eventCounts: { $page: 1, 'Product Viewed': 2, $identify: 1 },
+        context: { timezone: 'Asia/Tokyo', browser: 'Firefox', locale: 'ja-JP', utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'spring' },
+        firstTouch: { utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, referrer: 'https://news.example/', url: 'https://shop.example/?ref=news', at: t },
+      });
+      assert.equal(await store.personActivity(['nobody-at-all']), null);
+      assert.equal(await store.personActivity([]), null);
+    });
+
     it('records merges idempotently', async () => {
       await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);
       await store.recordMerges([{ from: 'm-a', to: 'm-b', at: Date.UTC(2026, 0, 1) }]);

@@ -22,17 +22,7 @@ function batch(seq: number, parts: Partial<StateBatch>): StateBatch {
 }
 
 function delta(personId: string, parts: Partial<ProfileDelta> = {}): ProfileDelta {
-  return {
-    personId,
-    firstSeen: T0,
-    lastSeen: T0,
-    traits: {},
-    context: null,
-    contextAt: 0,
-    firstTouch: null,
-    eventCounts: {},
-    ...parts,
-  };
+  return { personId, traits: {}, ...parts };
 }
 
 /** The contract every StateStore adapter passes. */
@@ -58,7 +48,7 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.deepEqual(await store.findSourceByWriteKey('wk-2'), { sourceId: 's1', name: 'Web shop', writeKey: 'wk-2', createdAt: T0 });
     });
 
-    it('applies a batch atomically: persons, links, profile, counts, drops, cursor', async () => {
+    it('applies a batch atomically: persons, links, traits in order, drops, cursor', async () => {
       assert.equal(await store.appliedBatchSeq('n1'), 0);
       await store.applyBatch(
         batch(1, {
@@ -68,15 +58,8 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
             { key: 'user:u1', personId: 'p1', at: T0 },
           ],
           profiles: [
-            delta('p1', {
-              firstSeen: T0,
-              lastSeen: T0 + 5000,
-              traits: { email: 'Ann@Example.com', plan: 'pro' },
-              context: { timezone: 'Asia/Tokyo' },
-              contextAt: T0 + 5000,
-              firstTouch: { utmSource: 'google', at: T0 },
-              eventCounts: { 'Product Viewed': 2, $identify: 1 },
-            }),
+            delta('p1', { traits: { email: 'Ann@Example.com', plan: 'free' } }),
+            delta('p1', { traits: { plan: 'pro' } }),
           ],
           drops: { missing_id: 2, duplicate: 1 },
         }),
@@ -97,11 +80,6 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
         mergedPersonIds: [],
         email: 'ann@example.com',
         traits: { email: 'Ann@Example.com', plan: 'pro' },
-        context: { timezone: 'Asia/Tokyo' },
-        firstTouch: { utmSource: 'google', at: T0 },
-        firstSeen: T0,
-        lastSeen: T0 + 5000,
-        eventCounts: { 'Product Viewed': 2, $identify: 1 },
         createdAt: T0,
       });
       assert.equal(await store.findPersonId({ userId: 'u1' }), 'p1');
@@ -111,21 +89,13 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.deepEqual(await store.stats(), { people: 1, drops: { duplicate: 1, missing_id: 2 } });
     });
 
-    it('merges a person: identities, counts and traits move; the old id resolves to the survivor', async () => {
+    it('merges a person: identities and traits move; the old id resolves to the survivor', async () => {
       await store.applyBatch(
         batch(2, {
           newPersons: [{ personId: 'p2', createdAt: T0 + 10_000 }],
           links: [{ key: 'anon:a2', personId: 'p2', at: T0 + 10_000 }],
           profiles: [
-            delta('p2', {
-              firstSeen: T0 - 60_000,
-              lastSeen: T0 + 10_000,
-              traits: { plan: 'free', company: 'Acme' },
-              context: { timezone: 'Europe/Paris' },
-              contextAt: T0 + 10_000,
-              firstTouch: { utmSource: 'newsletter', at: T0 - 60_000 },
-              eventCounts: { 'Product Viewed': 3, 'Cart Viewed': 1 },
-            }),
+            delta('p2', { traits: { plan: 'free', company: 'Acme', email: 'ann.before.login@example.com' } }),
           ],
         }),
       );
@@ -136,10 +106,8 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.deepEqual(merged.anonymousIds.sort(), ['a1', 'a2']);
       assert.deepEqual(merged.mergedPersonIds, ['p2']);
       assert.deepEqual(merged.traits, { email: 'Ann@Example.com', plan: 'pro', company: 'Acme' }, 'survivor traits win, gaps filled');
-      assert.deepEqual(merged.eventCounts, { 'Product Viewed': 5, 'Cart Viewed': 1, $identify: 1 });
-      assert.equal(merged.firstSeen, T0 - 60_000);
-      assert.deepEqual(merged.context, { timezone: 'Europe/Paris' }, 'the newer context wins');
-      assert.deepEqual(merged.firstTouch, { utmSource: 'newsletter', at: T0 - 60_000 }, 'the earlier first touch wins');
+      assert.equal(merged.email, 'ann@example.com', "the survivor's email stays");
+      assert.equal(await store.findPersonId({ email: 'ann.before.login@example.com' }), null, 'a merged-away email no longer finds anyone');
       assert.equal(await store.findPersonId({ anonymousId: 'a2' }), 'p1');
       assert.deepEqual(Object.fromEntries(await store.lookupPersons(['p1', 'p2'])), {
         p1: { personId: 'p1', userIds: ['u1'], mergeCount: 1 },

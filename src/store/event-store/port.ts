@@ -8,6 +8,46 @@ export interface PersonMerge {
   at: number;
 }
 
+/** The context fields a profile shows from a person's events: the latest non-empty value of each. */
+export const ACTIVITY_CONTEXT_FIELDS = {
+  timezone: 'timezone',
+  locale: 'locale',
+  country: 'country',
+  city: 'city',
+  userAgent: 'user_agent',
+  browser: 'browser',
+  os: 'os',
+  deviceType: 'device_type',
+  utmSource: 'utm_source',
+  utmMedium: 'utm_medium',
+  utmCampaign: 'utm_campaign',
+} as const;
+
+/** The first acquisition touch: the earliest event carrying a UTM source/campaign or a referrer. */
+export interface FirstTouch {
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+  referrer: string | null;
+  url: string | null;
+  at: number;
+}
+
+/**
+ * What a person's breadcrumbs say, computed from the log at read time over all of the person's ids (the
+ * canonical one and those merged into it), so it is exact after merges and costs the ingest path nothing.
+ */
+export interface PersonActivity {
+  firstSeen: number;
+  lastSeen: number;
+  /** Track events by name; other calls as `$page`, `$screen`, `$identify`, `$group`, `$alias`. */
+  eventCounts: Record<string, number>;
+  context: Partial<Record<keyof typeof ACTIVITY_CONTEXT_FIELDS, string>>;
+  firstTouch: FirstTouch | null;
+}
+
 export interface TimelineQuery {
   /** Every person id that resolves to the person (the canonical id plus the ids merged into it). */
   personIds: string[];
@@ -47,6 +87,8 @@ export interface EventStore {
   nodeIds(): Promise<string[]>;
   /** Every recorded merge alias (from → final person), for migration. */
   listAliases(): Promise<PersonMerge[]>;
+  /** Activity of the events of these person ids together; null when they have none. */
+  personActivity(personIds: string[]): Promise<PersonActivity | null>;
   /** A person's breadcrumb trail, newest first. */
   timeline(query: TimelineQuery): Promise<StoredEvent[]>;
   countEvents(): Promise<number>;

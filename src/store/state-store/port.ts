@@ -21,19 +21,11 @@ export interface Source {
   createdAt: number;
 }
 
-/** What one person's events in a batch change on the profile (already reduced over the batch). */
+/** What one person's identify calls in a batch change on the profile (reduced over the batch). */
 export interface ProfileDelta {
   personId: string;
-  firstSeen: number;
-  lastSeen: number;
   /** Traits from identify calls, in order: later keys win. */
   traits: Record<string, unknown>;
-  /** Latest context (timezone, locale, device, UTM, geo) with the time it was seen. */
-  context: Record<string, unknown> | null;
-  contextAt: number;
-  /** First-touch acquisition (UTM / referrer), kept only if the profile has none yet. */
-  firstTouch: Record<string, unknown> | null;
-  eventCounts: Record<string, number>;
 }
 
 /** Everything one durable event batch changes in the state store, applied in one transaction. */
@@ -45,10 +37,12 @@ export interface StateBatch {
   links: { key: IdentityKey; personId: string; at: number }[];
   /** Applied in order, after the links. */
   merges: PersonMerge[];
+  /** Trait changes, for persons whose identify calls are in the batch. */
   profiles: ProfileDelta[];
   drops: Partial<Record<DropReason, number>>;
 }
 
+/** A person as the state store knows them. Activity (seen, counts, context) comes from the event log. */
 export interface Profile {
   personId: string;
   userIds: string[];
@@ -56,11 +50,6 @@ export interface Profile {
   mergedPersonIds: string[];
   email: string | null;
   traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  firstTouch: Record<string, unknown> | null;
-  firstSeen: number;
-  lastSeen: number;
-  eventCounts: Record<string, number>;
   createdAt: number;
 }
 
@@ -76,13 +65,12 @@ export interface StateTables {
   sources: Source[];
   persons: (ProfileRow & { personId: string; mergedInto: string | null; createdAt: number })[];
   identities: { key: IdentityKey; personId: string; createdAt: number }[];
-  eventCounts: { personId: string; event: string; count: number }[];
   dropCounts: { reason: string; count: number }[];
   cursors: { nodeId: string; batchSeq: number }[];
 }
 
 export type StateTable = keyof StateTables;
-export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'eventCounts', 'dropCounts', 'cursors'];
+export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'dropCounts', 'cursors'];
 
 /**
  * Mutable state: sources, the identity graph, profiles, counters, dedup memory, ingest cursors. Adapters:

@@ -1,14 +1,15 @@
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow } from '../columns.js';
-import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
+import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
+import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
 import { CONNECT_TIMEOUT_MS, ClickHouseConnection, FINAL_READ, type JsonScalar } from './connection.js';
 import { parseClickHouseUrl } from './connection-url.js';
 import { idChunks, pickSurvivors, SURVIVOR_COLUMNS, type Survivor } from './final-rows.js';
 import { aliasRowsForMerges, peopleInMerges, type AliasRow } from './person-aliases.js';
 import { replayPages } from './replay-pages.js';
 import { EVENT_SELECT_LIST, MIGRATIONS, createMigrationsTable, tablesIn, type Tables } from './schema.js';
-import { sql } from './sql-literals.js';
+import { sql, trustedSql } from './sql-literals.js';
 
 /** Int64/UInt64 arrive as JSON strings (output_format_json_quote_64bit_integers = 1, the default). */
 type Int64Text = string | number;
@@ -167,6 +168,31 @@ export class ClickHouseEventStore implements EventStore {
       FINAL_READ,
     );
     return rows.filter(isAlias).map((r) => ({ from: r.from_person, to: r.to_person, at: Number(r.merged_at) }));
+  }
+
+  /**
+   * Not FINAL (its memory cost on 18.16 is in final-rows.ts): counts use uniqExact(message_id), so a duplicate
+   * copy counts once; min, max, latest values and the first touch are the same whichever copy survives.
+   */
+  async personActivity(personIds: string[]): Promise<PersonActivity | null> {
+    if (personIds.length === 0) return null;
+    const events = this.tables.events;
+    const counts = await this.connection.rows<EventRow & Record<string, JsonScalar>>(
+      sql`SELECT ${trustedSql(COUNTED_NAME_SQL)} AS name, uniqExact(message_id) AS n, min(timestamp) AS first, max(timestamp) AS last
+          FROM ${events} WHERE person_id IN (${personIds}) GROUP BY name`,
+    );
+    if (counts.length === 0) return null;
+    const latest = Object.entries(ACTIVITY_CONTEXT_FIELDS)
+      .map(([key, column]) => `argMaxIf(${column}, timestamp, isNotNull(${column})) AS ${key}`)
+      .join(', ');
+    const [context] = await this.connection.rows<EventRow & Record<string, JsonScalar>>(
+      sql`SELECT ${trustedSql(latest)} FROM ${events} WHERE person_id IN (${personIds})`,
+    );
+    const [touch] = await this.connection.rows<EventRow & Record<string, JsonScalar>>(
+      sql`SELECT ${trustedSql(FIRST_TOUCH_SELECT)}, timestamp AS at FROM ${events}
+          WHERE person_id IN (${personIds}) AND ${trustedSql(FIRST_TOUCH_WHERE)} ORDER BY timestamp, message_id LIMIT 1`,
+    );
+    return activityFromRows(counts, context ?? {}, touch ?? null);
   }
 
   /** Newest first, exact: FINAL picks the page, a plain read by messageId fetches it (final-rows.ts). */

@@ -9,7 +9,8 @@ import {
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
-import type { EventStore, PersonMerge, TimelineQuery } from '../port.js';
+import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
+import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
 
 const DUCKDB_MEMORY_LIMIT = '128MB';
 /** Connection-local staging for appends (see append()). */
@@ -190,6 +191,27 @@ export class DuckDbEventStore implements EventStore {
   async listAliases(): Promise<PersonMerge[]> {
     const rows = await this.rows('SELECT from_person, to_person, epoch_ms(merged_at) AS at FROM person_aliases ORDER BY from_person');
     return rows.map((r) => ({ from: String(r.from_person), to: String(r.to_person), at: Number(r.at) }));
+  }
+
+  async personActivity(personIds: string[]): Promise<PersonActivity | null> {
+    if (personIds.length === 0) return null;
+    const ids = personIds.map((_, i) => `$${i + 1}`).join(', ');
+    const counts = await this.rows(
+      `SELECT ${COUNTED_NAME_SQL} AS name, count(*) AS n, epoch_ms(min(timestamp)) AS first, epoch_ms(max(timestamp)) AS last
+       FROM events WHERE person_id IN (${ids}) GROUP BY 1`,
+      personIds,
+    );
+    if (counts.length === 0) return null;
+    const latest = Object.entries(ACTIVITY_CONTEXT_FIELDS)
+      .map(([key, column]) => `arg_max(${column}, timestamp) FILTER (WHERE ${column} IS NOT NULL) AS ${key}`)
+      .join(', ');
+    const [context] = await this.rows(`SELECT ${latest} FROM events WHERE person_id IN (${ids})`, personIds);
+    const [touch] = await this.rows(
+      `SELECT ${FIRST_TOUCH_SELECT}, epoch_ms(timestamp) AS at FROM events WHERE person_id IN (${ids}) AND ${FIRST_TOUCH_WHERE}
+       ORDER BY timestamp, message_id LIMIT 1`,
+      personIds,
+    );
+    return activityFromRows(counts, context ?? {}, touch ?? null);
   }
 
   async timeline(query: TimelineQuery): Promise<StoredEvent[]> {

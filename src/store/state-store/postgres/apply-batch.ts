@@ -14,7 +14,6 @@ export async function applyBatchIn(client: pg.ClientBase, batch: StateBatch): Pr
   await insertLinks(client, batch.links);
   for (const merge of batch.merges) await mergePersons(client, merge.from, merge.to);
   await applyProfiles(client, batch.profiles);
-  await addEventCounts(client, batch.profiles);
   await addDrops(client, batch.drops);
   await client.query(
     `INSERT INTO ingest_cursors (node_id, batch_seq) VALUES ($1, $2)
@@ -64,36 +63,6 @@ async function applyProfiles(client: pg.ClientBase, deltas: StateBatch['profiles
   await writePersons(client, rows);
 }
 
-/**
- * One upsert for every (person, event) of the batch. ON CONFLICT DO UPDATE may not touch a row twice in one
- * statement, so counts for the same key (a person with several deltas) are summed first. Rows go in key order,
- * like the person locks, so concurrent writers outside the ingest lock could not deadlock on them either.
- */
-async function addEventCounts(client: pg.ClientBase, deltas: StateBatch['profiles']): Promise<void> {
-  const byPerson = new Map<string, Map<string, number>>();
-  for (const delta of deltas) {
-    let counts = byPerson.get(delta.personId);
-    if (!counts) byPerson.set(delta.personId, (counts = new Map()));
-    for (const [event, count] of Object.entries(delta.eventCounts)) counts.set(event, (counts.get(event) ?? 0) + count);
-  }
-  const personIds: string[] = [];
-  const events: string[] = [];
-  const counts: number[] = [];
-  for (const [personId, perEvent] of byPerson) {
-    for (const [event, count] of perEvent) {
-      personIds.push(personId);
-      events.push(event);
-      counts.push(count);
-    }
-  }
-  if (personIds.length === 0) return;
-  await client.query(
-    `INSERT INTO person_event_counts (person_id, event, count)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(person_id, event, count) ORDER BY person_id, event
-     ON CONFLICT (person_id, event) DO UPDATE SET count = person_event_counts.count + EXCLUDED.count`,
-    [personIds, events, counts],
-  );
-}
 
 async function addDrops(client: pg.ClientBase, drops: StateBatch['drops']): Promise<void> {
   const entries = Object.entries(drops).filter((entry): entry is [string, number] => Boolean(entry[1]));

@@ -9,7 +9,7 @@ import { LOCK_CLASS } from './locks.js';
  * - Times are BIGINT epoch milliseconds, like everywhere else in Crumbtrail.
  * - Identifier columns are COLLATE "C": byte order, as SQLite sorts, whatever the database's default locale is.
  *   Exports from both engines then come out in the same order, and the keys compare faster.
- * - traits, context and first_touch are JSONB, so segments can be compiled to SQL over them.
+ * - traits are JSONB, so segments can be compiled to SQL over them.
  */
 export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {
@@ -26,13 +26,8 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         person_id TEXT COLLATE "C" PRIMARY KEY,
         merged_into TEXT COLLATE "C",
         created_at BIGINT NOT NULL,
-        first_seen BIGINT,
-        last_seen BIGINT,
         email TEXT COLLATE "C",
         traits JSONB NOT NULL DEFAULT '{}',
-        context JSONB NOT NULL DEFAULT '{}',
-        context_at BIGINT NOT NULL DEFAULT 0,
-        first_touch JSONB,
         merge_count INTEGER NOT NULL DEFAULT 0
       );
       CREATE INDEX persons_email ON persons (email) WHERE email IS NOT NULL;
@@ -47,12 +42,6 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       -- (person_id, kind): a person's user ids in one index range; with (person_id) alone the planner of a young,
       -- not yet analysed table ANDs in a scan of every 'user' key of the primary key, 60x slower.
       CREATE INDEX identities_person ON identities (person_id, kind);
-      CREATE TABLE person_event_counts (
-        person_id TEXT COLLATE "C" NOT NULL,
-        event TEXT COLLATE "C" NOT NULL,
-        count BIGINT NOT NULL,
-        PRIMARY KEY (person_id, event)
-      );
       CREATE TABLE drop_counts (
         reason TEXT COLLATE "C" PRIMARY KEY,
         count BIGINT NOT NULL

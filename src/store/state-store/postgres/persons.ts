@@ -7,29 +7,15 @@ export interface PersonDbRow {
   person_id: string;
   merged_into: string | null;
   created_at: number;
-  first_seen: number | null;
-  last_seen: number | null;
   email: string | null;
   traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  context_at: number;
-  first_touch: Record<string, unknown> | null;
   merge_count: number;
 }
 
 export const PERSON_COLUMNS = PERSON_COLUMN_ORDER;
 
 export function toProfileRow(row: PersonDbRow): ProfileRow {
-  return {
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    email: row.email,
-    traits: row.traits,
-    context: row.context,
-    contextAt: row.context_at,
-    firstTouch: row.first_touch,
-    mergeCount: row.merge_count,
-  };
+  return { email: row.email, traits: row.traits, mergeCount: row.merge_count };
 }
 
 /**
@@ -46,29 +32,21 @@ export async function lockPersons(client: pg.ClientBase, personIds: string[]): P
 
 /**
  * Write profile rows back: one UPDATE for any number of persons. The rows travel as one JSON document read with
- * jsonb_to_recordset, which measured ~35% faster than nine unnest() arrays for 3,000 persons, because a jsonb[]
- * array literal escapes every document a second time. A JSON null there is SQL NULL (first_touch, email).
+ * jsonb_to_recordset, which measured ~35% faster than unnest() arrays for 3,000 persons, because a jsonb[]
+ * array literal escapes every document a second time. A JSON null there is SQL NULL (email).
  */
 export async function writePersons(client: pg.ClientBase, profiles: Map<string, ProfileRow>): Promise<void> {
   if (profiles.size === 0) return;
   const rows = [...profiles].map(([personId, row]) => ({
     person_id: personId,
-    first_seen: row.firstSeen,
-    last_seen: row.lastSeen,
     email: row.email,
     traits: row.traits,
-    context: row.context,
-    context_at: row.contextAt,
-    first_touch: row.firstTouch,
     merge_count: row.mergeCount,
   }));
   await client.query(
     `UPDATE persons AS p
-        SET first_seen = u.first_seen, last_seen = u.last_seen, email = u.email, traits = u.traits,
-            context = u.context, context_at = u.context_at, first_touch = u.first_touch, merge_count = u.merge_count
-       FROM jsonb_to_recordset($1::jsonb)
-            AS u(person_id text, first_seen bigint, last_seen bigint, email text, traits jsonb, context jsonb,
-                 context_at bigint, first_touch jsonb, merge_count integer)
+        SET email = u.email, traits = u.traits, merge_count = u.merge_count
+       FROM jsonb_to_recordset($1::jsonb) AS u(person_id text, email text, traits jsonb, merge_count integer)
       WHERE p.person_id = u.person_id`,
     [JSON.stringify(rows)],
   );
@@ -76,7 +54,7 @@ export async function writePersons(client: pg.ClientBase, profiles: Map<string, 
 
 /**
  * Fold `from` into `to` (profile-row.ts decides how), then move everything that pointed at `from`: its
- * identities, the persons merged into it earlier (so every old id resolves in one step) and its event counts.
+ * identities and the persons merged into it earlier (so every old id resolves in one step).
  * `from` stays as a tombstone that points at `to`.
  */
 export async function mergePersons(client: pg.ClientBase, from: string, to: string): Promise<void> {
@@ -85,21 +63,14 @@ export async function mergePersons(client: pg.ClientBase, from: string, to: stri
   const absorbed = rows.get(from);
   if (!survivor || !absorbed) throw new Error(`merge ${from} -> ${to}: person missing`);
   await writePersons(client, new Map([[to, mergeProfileRows(survivor, absorbed)]]));
-  // One statement for the moves: its parts touch disjoint rows, and all read the same snapshot, so the event
-  // counts are copied from `from` before the DELETE beside them removes them.
+  // One statement for the moves: its parts touch disjoint rows and all read the same snapshot.
   await client.query(
     `WITH identities_moved AS (
        UPDATE identities SET person_id = $1 WHERE person_id = $2
      ), merges_flattened AS (
        UPDATE persons SET merged_into = $1 WHERE merged_into = $2
-     ), counts_added AS (
-       INSERT INTO person_event_counts (person_id, event, count)
-       SELECT $1, event, count FROM person_event_counts WHERE person_id = $2
-       ON CONFLICT (person_id, event) DO UPDATE SET count = person_event_counts.count + EXCLUDED.count
-     ), counts_removed AS (
-       DELETE FROM person_event_counts WHERE person_id = $2
      )
-     UPDATE persons SET merged_into = $1, traits = '{}', context = '{}', email = NULL WHERE person_id = $2`,
+     UPDATE persons SET merged_into = $1, traits = '{}', email = NULL WHERE person_id = $2`,
     [to, from],
   );
 }

@@ -163,10 +163,9 @@ export class PostgresStateStore implements StateStore {
 
   async findPersonId(lookup: PersonLookup): Promise<string | null> {
     if ('email' in lookup) {
-      // NULLS LAST: SQLite sorts NULL lowest, so a DESC order puts persons never seen last there too.
       const { rows } = await this.pool.query<{ person_id: string }>(
         `SELECT person_id FROM persons WHERE email = $1 AND merged_into IS NULL
-          ORDER BY last_seen DESC NULLS LAST, person_id LIMIT 1`,
+          ORDER BY created_at DESC, person_id LIMIT 1`,
         [lookup.email.trim().toLowerCase()],
       );
       return rows[0]?.person_id ?? null;
@@ -187,9 +186,7 @@ export class PostgresStateStore implements StateStore {
                      ORDER BY i.created_at, i.value) AS user_ids,
               ARRAY(SELECT i.value FROM identities i WHERE i.person_id = p.person_id AND i.kind = 'anon'
                      ORDER BY i.created_at, i.value) AS anonymous_ids,
-              ARRAY(SELECT m.person_id FROM persons m WHERE m.merged_into = p.person_id ORDER BY m.person_id) AS merged_ids,
-              COALESCE((SELECT jsonb_object_agg(c.event, c.count) FROM person_event_counts c WHERE c.person_id = p.person_id),
-                       '{}') AS event_counts
+              ARRAY(SELECT m.person_id FROM persons m WHERE m.merged_into = p.person_id ORDER BY m.person_id) AS merged_ids
          FROM persons p
         WHERE p.person_id = (SELECT COALESCE(q.merged_into, q.person_id) FROM persons q WHERE q.person_id = $1)`,
       [personId],
@@ -204,11 +201,6 @@ export class PostgresStateStore implements StateStore {
       mergedPersonIds: row.merged_ids,
       email: profile.email,
       traits: profile.traits,
-      context: profile.context,
-      firstTouch: profile.firstTouch,
-      firstSeen: profile.firstSeen ?? row.created_at,
-      lastSeen: profile.lastSeen ?? row.created_at,
-      eventCounts: row.event_counts,
       createdAt: row.created_at,
     };
   }

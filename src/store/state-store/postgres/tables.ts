@@ -33,7 +33,7 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
   persons: {
     name: 'persons',
     columns: PERSON_COLUMNS,
-    types: ['text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'jsonb', 'jsonb', 'bigint', 'jsonb', 'integer'],
+    types: ['text', 'text', 'bigint', 'text', 'jsonb', 'integer'],
     key: ['person_id'],
     toRow: (raw) => {
       const r = raw as unknown as PersonDbRow;
@@ -41,13 +41,8 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
         personId: r.person_id,
         mergedInto: r.merged_into,
         createdAt: r.created_at,
-        firstSeen: r.first_seen,
-        lastSeen: r.last_seen,
         email: r.email,
         traits: r.traits,
-        context: r.context,
-        contextAt: r.context_at,
-        firstTouch: r.first_touch,
         mergeCount: r.merge_count,
       };
     },
@@ -60,14 +55,6 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
     key: ['kind', 'value'],
     toRow: (r) => ({ key: identityKey(r.kind as 'user' | 'anon', String(r.value)), personId: String(r.person_id), createdAt: Number(r.created_at) }),
     toParams: (r) => [...splitIdentityKey(r.key as IdentityKey), r.personId, r.createdAt],
-  },
-  eventCounts: {
-    name: 'person_event_counts',
-    columns: 'person_id, event, count',
-    types: ['text', 'text', 'bigint'],
-    key: ['person_id', 'event'],
-    toRow: (r) => ({ personId: String(r.person_id), event: String(r.event), count: Number(r.count) }),
-    toParams: (r) => [r.personId, r.event, r.count],
   },
   dropCounts: {
     name: 'drop_counts',

@@ -17,13 +17,8 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
         person_id TEXT PRIMARY KEY,
         merged_into TEXT,
         created_at INTEGER NOT NULL,
-        first_seen INTEGER,
-        last_seen INTEGER,
         email TEXT,
         traits TEXT NOT NULL DEFAULT '{}',
-        context TEXT NOT NULL DEFAULT '{}',
-        context_at INTEGER NOT NULL DEFAULT 0,
-        first_touch TEXT,
         merge_count INTEGER NOT NULL DEFAULT 0
       );
       CREATE INDEX persons_email ON persons(email) WHERE email IS NOT NULL;
@@ -36,12 +31,6 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
         PRIMARY KEY (kind, value)
       ) WITHOUT ROWID;
       CREATE INDEX identities_person ON identities(person_id);
-      CREATE TABLE person_event_counts (
-        person_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        PRIMARY KEY (person_id, event)
-      ) WITHOUT ROWID;
       CREATE TABLE drop_counts (
         reason TEXT PRIMARY KEY,
         count INTEGER NOT NULL

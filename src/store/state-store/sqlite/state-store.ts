@@ -29,13 +29,8 @@ interface PersonDbRow {
   person_id: string;
   merged_into: string | null;
   created_at: number;
-  first_seen: number | null;
-  last_seen: number | null;
   email: string | null;
   traits: string;
-  context: string;
-  context_at: number;
-  first_touch: string | null;
   merge_count: number;
 }
 
@@ -139,35 +134,13 @@ export class SqliteStateStore implements StateStore {
       }
       for (const merge of batch.merges) this.mergePersons(merge.from, merge.to);
       for (const delta of batch.profiles) {
-        if (Object.keys(delta.traits).length === 0) {
-          this.touchPerson(delta);
-        } else {
-          const row = this.readRow(delta.personId);
-          if (!row) throw new Error(`applyBatch: person ${delta.personId} does not exist`);
-          this.writeRow(delta.personId, applyProfileDelta(row, delta));
-        }
-        for (const [event, count] of Object.entries(delta.eventCounts)) sql.addEventCount.run(delta.personId, event, count);
+        const row = this.readRow(delta.personId);
+        if (!row) throw new Error(`applyBatch: person ${delta.personId} does not exist`);
+        this.writeRow(delta.personId, applyProfileDelta(row, delta));
       }
       for (const [reason, count] of Object.entries(batch.drops)) if (count) sql.addDrops.run(reason, count);
       sql.setCursor.run(batch.nodeId, batch.batchSeq);
     })();
-  }
-
-  /**
-   * The common case (track/page: no traits) without reading the row back: the same rules as applyProfileDelta,
-   * in SQL. Context values are flat and never null (profileContext drops nulls), so json_patch (RFC 7396) is
-   * exactly the key-by-key merge. The contract suite holds both paths to the same results.
-   */
-  private touchPerson(delta: StateBatch['profiles'][number]): void {
-    const changed = this.sql.touchPerson.run({
-      first: delta.firstSeen,
-      last: delta.lastSeen,
-      context: delta.context === null ? null : JSON.stringify(delta.context),
-      contextAt: delta.contextAt,
-      firstTouch: delta.firstTouch === null ? null : JSON.stringify(delta.firstTouch),
-      personId: delta.personId,
-    }).changes;
-    if (changed === 0) throw new Error(`applyBatch: person ${delta.personId} does not exist`);
   }
 
   private mergePersons(from: string, to: string): void {
@@ -178,8 +151,6 @@ export class SqliteStateStore implements StateStore {
     this.writeRow(to, mergeProfileRows(survivor, absorbed));
     sql.repointIdentities.run(to, from);
     sql.repointMerged.run(to, from);
-    sql.moveEventCounts.run(to, from);
-    sql.deleteEventCounts.run(from);
     sql.markMerged.run(to, from);
   }
 
@@ -189,17 +160,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   private writeRow(personId: string, row: ProfileRow): void {
-    this.sql.updatePerson.run(
-      row.firstSeen,
-      row.lastSeen,
-      row.email,
-      JSON.stringify(row.traits),
-      JSON.stringify(row.context),
-      row.contextAt,
-      row.firstTouch === null ? null : JSON.stringify(row.firstTouch),
-      row.mergeCount,
-      personId,
-    );
+    this.sql.updatePerson.run(row.email, JSON.stringify(row.traits), row.mergeCount, personId);
   }
 
   async findPersonId(lookup: PersonLookup): Promise<string | null> {
@@ -217,7 +178,6 @@ export class SqliteStateStore implements StateStore {
     if (row?.merged_into) row = this.sql.person.get(row.merged_into) as PersonDbRow | undefined;
     if (!row) return null;
     const identities = this.sql.identitiesOf.all(row.person_id) as { kind: string; value: string }[];
-    const counts = this.sql.eventCountsOf.all(row.person_id) as { event: string; count: number }[];
     const profile = toProfileRow(row);
     return {
       personId: row.person_id,
@@ -226,11 +186,6 @@ export class SqliteStateStore implements StateStore {
       mergedPersonIds: (this.sql.mergedInto.all(row.person_id) as { person_id: string }[]).map((r) => r.person_id),
       email: profile.email,
       traits: profile.traits,
-      context: profile.context,
-      firstTouch: profile.firstTouch,
-      firstSeen: profile.firstSeen ?? row.created_at,
-      lastSeen: profile.lastSeen ?? row.created_at,
-      eventCounts: Object.fromEntries(counts.map((c) => [c.event, c.count])),
       createdAt: row.created_at,
     };
   }
@@ -281,16 +236,7 @@ export class SqliteStateStore implements StateStore {
 }
 
 function toProfileRow(row: PersonDbRow): ProfileRow {
-  return {
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    email: row.email,
-    traits: JSON.parse(row.traits) as Record<string, unknown>,
-    context: JSON.parse(row.context) as Record<string, unknown>,
-    contextAt: row.context_at,
-    firstTouch: row.first_touch === null ? null : (JSON.parse(row.first_touch) as Record<string, unknown>),
-    mergeCount: row.merge_count,
-  };
+  return { email: row.email, traits: JSON.parse(row.traits) as Record<string, unknown>, mergeCount: row.merge_count };
 }
 
 function prepareStatements(db: Database.Database) {
@@ -304,48 +250,25 @@ function prepareStatements(db: Database.Database) {
       `SELECT i.kind, i.value, i.person_id FROM json_each(?) AS j
        JOIN identities AS i ON i.kind = j.value ->> 0 AND i.value = j.value ->> 1`,
     ),
-    touchPerson: db.prepare(
-      `UPDATE persons SET
-         first_seen = min(coalesce(first_seen, @first), @first),
-         last_seen = max(coalesce(last_seen, @last), @last),
-         context = CASE WHEN @context IS NOT NULL AND @contextAt >= context_at THEN json_patch(context, @context) ELSE context END,
-         context_at = CASE WHEN @context IS NOT NULL AND @contextAt >= context_at THEN @contextAt ELSE context_at END,
-         first_touch = coalesce(first_touch, @firstTouch)
-       WHERE person_id = @personId`,
-    ),
     identity: db.prepare('SELECT person_id FROM identities WHERE kind = ? AND value = ?'),
     identitiesOf: db.prepare('SELECT kind, value FROM identities WHERE person_id = ? ORDER BY created_at, value'),
     insertIdentity: db.prepare('INSERT INTO identities (kind, value, person_id, created_at) VALUES (?, ?, ?, ?)'),
     repointIdentities: db.prepare('UPDATE identities SET person_id = ? WHERE person_id = ?'),
     person: db.prepare('SELECT * FROM persons WHERE person_id = ?'),
     personByEmail: db.prepare(
-      'SELECT person_id FROM persons WHERE email = ? AND merged_into IS NULL ORDER BY last_seen DESC, person_id LIMIT 1',
+      'SELECT person_id FROM persons WHERE email = ? AND merged_into IS NULL ORDER BY created_at DESC, person_id LIMIT 1',
     ),
     personSummary: db.prepare(
       `SELECT p.merge_count, (SELECT group_concat(i.value, char(31)) FROM identities i WHERE i.person_id = p.person_id AND i.kind = 'user') AS user_ids
        FROM persons p WHERE p.person_id = ? AND p.merged_into IS NULL`,
     ),
     insertPerson: db.prepare('INSERT INTO persons (person_id, created_at) VALUES (?, ?)'),
-    updatePerson: db.prepare(
-      `UPDATE persons SET first_seen = ?, last_seen = ?, email = ?, traits = ?, context = ?, context_at = ?,
-       first_touch = ?, merge_count = ? WHERE person_id = ?`,
-    ),
+    updatePerson: db.prepare('UPDATE persons SET email = ?, traits = ?, merge_count = ? WHERE person_id = ?'),
     markMerged: db.prepare(
-      `UPDATE persons SET merged_into = ?, traits = '{}', context = '{}', email = NULL WHERE person_id = ?`,
+      `UPDATE persons SET merged_into = ?, traits = '{}', email = NULL WHERE person_id = ?`,
     ),
     repointMerged: db.prepare('UPDATE persons SET merged_into = ? WHERE merged_into = ?'),
     mergedInto: db.prepare('SELECT person_id FROM persons WHERE merged_into = ? ORDER BY person_id'),
-    addEventCount: db.prepare(
-      `INSERT INTO person_event_counts (person_id, event, count) VALUES (?, ?, ?)
-       ON CONFLICT(person_id, event) DO UPDATE SET count = count + excluded.count`,
-    ),
-    moveEventCounts: db.prepare(
-      `INSERT INTO person_event_counts (person_id, event, count)
-       SELECT ?, event, count FROM person_event_counts WHERE person_id = ? AND true
-       ON CONFLICT(person_id, event) DO UPDATE SET count = count + excluded.count`,
-    ),
-    deleteEventCounts: db.prepare('DELETE FROM person_event_counts WHERE person_id = ?'),
-    eventCountsOf: db.prepare('SELECT event, count FROM person_event_counts WHERE person_id = ? ORDER BY count DESC, event'),
     addDrops: db.prepare(
       `INSERT INTO drop_counts (reason, count) VALUES (?, ?)
        ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count`,

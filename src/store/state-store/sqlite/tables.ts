@@ -27,18 +27,13 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
   persons: {
     name: 'persons',
     select: 'SELECT * FROM persons ORDER BY person_id',
-    insert: `INSERT INTO persons (${PERSON_COLUMN_ORDER}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insert: `INSERT INTO persons (${PERSON_COLUMN_ORDER}) VALUES (?, ?, ?, ?, ?, ?)`,
     toRow: (r) => ({
       personId: String(r.person_id),
       mergedInto: r.merged_into === null ? null : String(r.merged_into),
       createdAt: Number(r.created_at),
-      firstSeen: r.first_seen === null ? null : Number(r.first_seen),
-      lastSeen: r.last_seen === null ? null : Number(r.last_seen),
       email: r.email === null ? null : String(r.email),
       traits: parse(r.traits),
-      context: parse(r.context),
-      contextAt: Number(r.context_at),
-      firstTouch: r.first_touch === null ? null : parse(r.first_touch),
       mergeCount: Number(r.merge_count),
     }),
     toParams: personRowParams,
@@ -49,13 +44,6 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
     insert: 'INSERT INTO identities (kind, value, person_id, created_at) VALUES (?, ?, ?, ?)',
     toRow: (r) => ({ key: identityKey(r.kind as 'user' | 'anon', String(r.value)), personId: String(r.person_id), createdAt: Number(r.created_at) }),
     toParams: (r) => [...splitIdentityKey(r.key as IdentityKey), r.personId, r.createdAt],
-  },
-  eventCounts: {
-    name: 'person_event_counts',
-    select: 'SELECT * FROM person_event_counts ORDER BY person_id, event',
-    insert: 'INSERT INTO person_event_counts (person_id, event, count) VALUES (?, ?, ?)',
-    toRow: (r) => ({ personId: String(r.person_id), event: String(r.event), count: Number(r.count) }),
-    toParams: (r) => [r.personId, r.event, r.count],
   },
   dropCounts: {
     name: 'drop_counts',
