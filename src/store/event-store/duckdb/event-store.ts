@@ -2,6 +2,7 @@ import {
   DuckDBConnection,
   DuckDBInstance,
   DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampValue,
   listValue,
   type DuckDBAppender,
   type DuckDBValue,
@@ -21,8 +22,10 @@ const DUCKDB_TYPES: Record<LogicalType, string> = {
   nullable_string: 'VARCHAR',
   int: 'INTEGER NOT NULL',
   bigint: 'BIGINT NOT NULL',
-  time: 'TIMESTAMP_MS NOT NULL',
-  nullable_time: 'TIMESTAMP_MS',
+  // TIMESTAMP (µs) rather than TIMESTAMP_MS: the Appender has a direct native path for it, while a
+  // TIMESTAMP_MS value goes through a generic value object per call (7% of ingest CPU in bench/ingest).
+  time: 'TIMESTAMP NOT NULL',
+  nullable_time: 'TIMESTAMP',
   nullable_double: 'DOUBLE',
   bool: 'BOOLEAN NOT NULL',
 };
@@ -49,9 +52,8 @@ const APPENDERS: Record<LogicalType, Append> = {
   nullable_string: (a, v) => (v === null ? a.appendNull() : a.appendVarchar(v as string)),
   int: (a, v) => a.appendInteger(v as number),
   bigint: (a, v) => a.appendBigInt(BigInt(v as number)),
-  time: (a, v) => a.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(v as number))),
-  nullable_time: (a, v) =>
-    v === null ? a.appendNull() : a.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(v as number))),
+  time: (a, v) => a.appendTimestamp(new DuckDBTimestampValue(BigInt(v as number) * 1000n)),
+  nullable_time: (a, v) => (v === null ? a.appendNull() : a.appendTimestamp(new DuckDBTimestampValue(BigInt(v as number) * 1000n))),
   nullable_double: (a, v) => (v === null ? a.appendNull() : a.appendDouble(v as number)),
   bool: (a, v) => a.appendBoolean(v as boolean),
 };
