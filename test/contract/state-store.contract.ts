@@ -12,6 +12,8 @@ export interface StateStoreFixture {
    * (the node-claim and ingest-lock tests are then named skips).
    */
   multiProcess: (() => Promise<StateStore>) | null;
+  /** End the session holding the ingest lock, as a dead connection would (multi-process engines only). */
+  loseIngestLock?: () => Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -199,6 +201,23 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       releaseFirst();
       await Promise.all([first, second]);
       assert.deepEqual(order, ['first:start', 'first:end', 'second']);
+      await other.close();
+    });
+
+    it('refuses to commit a batch once another process took over a lost ingest lock (fencing)', async (t) => {
+      if (!fixture.multiProcess || !fixture.loseIngestLock) return t.skip(`${engine}: one process owns the storage, the lock cannot be lost to another`);
+      const other = await fixture.multiProcess();
+      const seq = (await store.appliedBatchSeq('n1')) + 1;
+      await store.withIngestLock(async () => {
+        await fixture.loseIngestLock!();
+        await other.withIngestLock(async () => {});
+        await assert.rejects(
+          store.applyBatch(batch(seq, { newPersons: [{ personId: 'p-fenced', createdAt: T0 }] })),
+          /ingest lock was lost/,
+        );
+      });
+      assert.equal(await store.getProfile('p-fenced'), null, 'nothing of the fenced batch was committed');
+      assert.equal(await store.appliedBatchSeq('n1'), seq - 1);
       await other.close();
     });
 

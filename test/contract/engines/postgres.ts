@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PostgresStateStore } from '../../../src/store/state-store/postgres/state-store.js';
 import type { StateStore } from '../../../src/store/state-store/port.js';
 import type { StateStoreFixture } from '../state-store.contract.js';
+import { LOCK_CLASS } from '../../../src/store/state-store/postgres/locks.js';
 
 /** A server where the tests may create and drop databases (scripts/ci/postgres.sh starts one). */
 const adminUrl = () => process.env.CRUMBTRAIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:15432/postgres';
@@ -64,6 +65,13 @@ export async function openPostgresFixture(): Promise<StateStoreFixture> {
     },
     // Another process's handle: its own pool and sessions on the same database.
     multiProcess: async () => track(await openMigrated(main.url)),
+    // What a network partition or a killed connection does to the lock holder: its session ends.
+    loseIngestLock: () =>
+      admin(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = ${LOCK_CLASS.ingest} AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = '${main.name}')`,
+      ),
     cleanup: async () => {
       for (const s of opened) await s.close();
       for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

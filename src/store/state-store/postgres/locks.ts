@@ -69,6 +69,8 @@ export async function claimNodeLock(
  */
 export class IngestLock {
   private tail: Promise<void> = Promise.resolve();
+  /** The fencing token of the current hold; null when this process does not hold the lock. */
+  private epoch: number | null = null;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -84,10 +86,31 @@ export class IngestLock {
     }
   }
 
+  /**
+   * Fencing, inside a state transaction: if this process's lock session died and another node has taken the
+   * lock since, the epoch moved on and the commit must not happen (the batch stays in the event log and is
+   * replayed under the lock). Locking the epoch row also makes a newer holder's takeover wait for this commit.
+   * Outside a hold (tests, migration imports) there is nothing to check.
+   */
+  async assertHeldIn(client: pg.ClientBase): Promise<void> {
+    if (this.epoch === null) return;
+    const { rows } = await client.query<{ epoch: string }>('SELECT epoch FROM ingest_epoch WHERE id = 1 FOR UPDATE');
+    const current = Number(rows[0]!.epoch);
+    if (current !== this.epoch) {
+      throw new Error(`The ingest lock was lost (epoch ${this.epoch}, now ${current}): another node took over; the batch will be replayed`);
+    }
+  }
+
   private async runLocked<T>(work: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose session dies emits 'error' between queries; unheard, that would crash the
+    // process. The loss itself is handled by fencing (assertHeldIn) and by discarding the client below.
+    const onError = () => {};
+    client.on('error', onError);
     try {
       await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_CLASS.ingest]);
+      const { rows } = await client.query<{ epoch: string }>('UPDATE ingest_epoch SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch');
+      this.epoch = Number(rows[0]!.epoch);
     } catch (error) {
       client.release(error instanceof Error ? error : true);
       throw error;
@@ -95,8 +118,10 @@ export class IngestLock {
     try {
       return await work();
     } finally {
+      this.epoch = null;
       try {
         await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_CLASS.ingest]);
+        client.off('error', onError);
         client.release();
       } catch (error) {
         // Discard the connection: ending its session is what releases the lock now.

@@ -50,6 +50,12 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         node_id TEXT COLLATE "C" PRIMARY KEY,
         batch_seq BIGINT NOT NULL
       );
+      -- The ingest lock's fencing token (locks.ts): bumped by every new holder, checked by every state commit.
+      CREATE TABLE ingest_epoch (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch BIGINT NOT NULL
+      );
+      INSERT INTO ingest_epoch (id, epoch) VALUES (1, 0);
     `,
   },
 ];

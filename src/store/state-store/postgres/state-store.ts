@@ -147,6 +147,7 @@ export class PostgresStateStore implements StateStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await this.ingestLock.assertHeldIn(client);
       await applyBatchIn(client, batch);
       await client.query('COMMIT');
     } catch (error) {
