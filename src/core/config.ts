@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DAY, HOUR, MINUTE } from './units.js';
+import { DAY, HOUR } from './units.js';
 
 /**
  * Configuration is read once, at the composition root, from CLI flags and environment variables (flags win),

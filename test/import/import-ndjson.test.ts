@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileNamespace } from '../../src/cli/import/checkpoint.js';
 import { settingsFingerprint } from '../../src/cli/import/options.js';
 import { deriveMessageId } from '../../src/core/ids.js';

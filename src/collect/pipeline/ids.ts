@@ -28,7 +28,3 @@ export function cleanId(value: unknown): string | null {
   const id = storableText(String(value).trim());
   return JUNK_IDS.has(id.toLowerCase()) ? null : id;
 }
-
-export function isJunkId(value: string): boolean {
-  return JUNK_IDS.has(value.trim().toLowerCase());
-}
