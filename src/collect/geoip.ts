@@ -1,7 +1,7 @@
 import maxmind, { type Reader, type Response } from 'maxmind';
 import type { GeoLookup } from './pipeline/enrich.js';
 
-type Record = Response & {
+type GeoRecord = Response & {
   country?: { iso_code?: string };
   city?: { names?: { en?: string } } | string;
   country_code?: string;
@@ -12,7 +12,7 @@ type Record = Response & {
  * ip-location-db packages (which use flat `country_code` / `city` fields). Lookups are local; no network.
  */
 export async function openGeoLookup(file: string): Promise<GeoLookup> {
-  const reader: Reader<Record> = await maxmind.open<Record>(file);
+  const reader: Reader<GeoRecord> = await maxmind.open<GeoRecord>(file);
   return (ip) => {
     if (!maxmind.validate(ip)) return null;
     const found = reader.get(ip);

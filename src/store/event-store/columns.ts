@@ -10,7 +10,8 @@ export type LogicalType = 'string' | 'nullable_string' | 'int' | 'bigint' | 'tim
 export interface EventColumn {
   name: string;
   type: LogicalType;
-  read: (event: StoredEvent) => string | number | boolean | null;
+  /** The column's value for an event at `position` in the batch being appended. */
+  read: (event: StoredEvent, position: number) => string | number | boolean | null;
 }
 
 export const EVENT_COLUMNS: EventColumn[] = [
@@ -18,7 +19,7 @@ export const EVENT_COLUMNS: EventColumn[] = [
   { name: 'source_id', type: 'string', read: (e) => e.sourceId },
   { name: 'node_id', type: 'string', read: (e) => e.nodeId },
   { name: 'batch_seq', type: 'bigint', read: (e) => e.batchSeq },
-  { name: 'batch_pos', type: 'int', read: () => 0 }, // filled by the adapter with the row's index in its batch
+  { name: 'batch_pos', type: 'int', read: (_, position) => position },
   { name: 'type', type: 'string', read: (e) => e.type },
   { name: 'event', type: 'nullable_string', read: (e) => e.event },
   { name: 'name', type: 'nullable_string', read: (e) => e.name },

@@ -61,7 +61,7 @@ export class ClickHouseEventStore implements EventStore {
     const rows = events.map((event, position) => {
       const row: Record<string, JsonScalar> = {};
       for (const column of EVENT_COLUMNS) {
-        const value = column.name === 'batch_pos' ? position : column.read(event);
+        const value = column.read(event, position);
         row[column.name] = typeof value === 'boolean' ? Number(value) : value; // Bool columns are UInt8
       }
       return row;

@@ -109,8 +109,7 @@ export class DuckDbEventStore implements EventStore {
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         for (const column of EVENT_COLUMNS) {
-          const value = column.name === 'batch_pos' ? i : column.read(event);
-          APPENDERS[column.type](appender, value);
+          APPENDERS[column.type](appender, column.read(event, i));
         }
         appender.endRow();
       }
