@@ -169,6 +169,24 @@ describe('tracking API (Segment wire format)', () => {
     assert.equal(after.events - before.events, 1);
   });
 
+  it('drops unparseable or implausible times (a bad envelope sentAt too) instead of failing the store', async () => {
+    const event = { type: 'track', userId: 'bad-times', event: 'E' };
+    const replies = await Promise.all([
+      server.send('/v1/batch', { sentAt: 'not a date', batch: [{ ...event, timestamp: '2026-01-01T00:00:00Z' }] }),
+      server.send('/v1/batch', { batch: [{ ...event, timestamp: 1e20 }] }),
+      server.send('/v1/batch', { batch: [{ ...event, timestamp: '+275760-09-13T00:00:00.000Z' }] }),
+      server.send('/v1/batch', { batch: [{ ...event, timestamp: '1850-01-01T00:00:00Z' }] }),
+    ]);
+    for (const reply of replies) {
+      assert.equal(reply.status, 200);
+      assert.deepEqual(await reply.json(), { success: true, accepted: 0, dropped: 1, drops: { invalid_timestamp: 1 } });
+    }
+    const fractional = await server.send('/v1/track', { ...event, timestamp: 1767225600000.6 });
+    assert.equal(fractional.status, 200);
+    const [stored] = await timeline('userId=bad-times');
+    assert.equal(stored.timestamp, '2026-01-01T00:00:00.001Z', 'epoch milliseconds are rounded to whole ones');
+  });
+
   it('deduplicates by messageId, within one batch and across requests', async () => {
     const event = { type: 'track', userId: 'dedup-user', event: 'Once', messageId: 'dedup-1' };
     const first = await server.send('/v1/batch', { batch: [event, event] });

@@ -12,7 +12,7 @@ import { KB } from '../../core/units.js';
 import { cleanId } from './ids.js';
 import { jsonNeedsCleaning, storableDeep, storableText } from './storable-text.js';
 import { enrich, type GeoLookup } from './enrich.js';
-import { correctSkew, parseTimestamp } from './timestamps.js';
+import { correctSkew, isPlausibleTime, parseTimestamp } from './timestamps.js';
 
 export const MAX_EVENT_BYTES = 32 * KB;
 const MAX_REPORTED_ISSUES = 20;
@@ -38,7 +38,11 @@ interface Draft {
   type: EventType;
   userId: string | null;
   anonymousId: string | null;
+  /** The client's own time for the event, and when it sent it (NaN: unparseable or implausible). */
+  original: number | null;
   sentAt: number | null;
+  /** After clock-skew correction. */
+  timestamp: number;
   context: Record<string, unknown>;
 }
 
@@ -53,7 +57,7 @@ const DROP_CHECKS: { reason: DropReason; drops: (d: Draft) => boolean }[] = [
   { reason: 'missing_group_id', drops: (d) => d.type === 'group' && cleanId(d.raw.groupId) === null },
   {
     reason: 'invalid_timestamp',
-    drops: (d) => [d.raw.timestamp, d.raw.originalTimestamp, d.raw.sentAt].some((t) => Number.isNaN(parseTimestamp(t))),
+    drops: (d) => Number.isNaN(d.original) || Number.isNaN(d.sentAt) || !isPlausibleTime(d.timestamp),
   },
 ];
 
@@ -65,7 +69,7 @@ export class CollectPipeline {
   constructor(private readonly geo: GeoLookup | null) {}
 
   prepare(body: unknown, call: CallType, request: RequestContext): PreparedRequest {
-    const drafts = this.validate(body, call);
+    const drafts = this.validate(body, call, request.receivedAt);
     const drops: DropCounts = {};
     const events: PreparedEvent[] = [];
     drafts.forEach((draft, index) => {
@@ -87,7 +91,7 @@ export class CollectPipeline {
     return { events, drops };
   }
 
-  private validate(body: unknown, call: CallType): Draft[] {
+  private validate(body: unknown, call: CallType, receivedAt: number): Draft[] {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new CrumbtrailError('CT_INVALID_BODY', 'The body must be a JSON object.');
     }
@@ -119,12 +123,16 @@ export class CollectPipeline {
         issues.push({ index, path: 'type', message: 'Each batch item needs a "type" (track, identify, page, screen, group, alias).' });
         return;
       }
+      const original = parseTimestamp(raw.timestamp ?? raw.originalTimestamp);
+      const draftSentAt = parseTimestamp(raw.sentAt ?? (sentAt as string | number | null | undefined));
       drafts.push({
         raw,
         type,
         userId: cleanId(raw.userId),
         anonymousId: cleanId(raw.anonymousId),
-        sentAt: parseTimestamp(raw.sentAt ?? (sentAt as string | number | null | undefined)),
+        original,
+        sentAt: draftSentAt,
+        timestamp: correctSkew(original, draftSentAt, receivedAt),
         context: { ...sharedContext, ...(raw.context ?? {}) },
       });
     });
@@ -141,7 +149,6 @@ export class CollectPipeline {
     let { context } = draft;
     let properties = raw.properties ?? {};
     let traits = raw.traits ?? {};
-    const original = parseTimestamp(raw.timestamp ?? raw.originalTimestamp);
     let json = { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) };
     if (jsonNeedsCleaning(json.properties) || jsonNeedsCleaning(json.traits) || jsonNeedsCleaning(json.context)) {
       [properties, traits, context] = [storableDeep(properties), storableDeep(traits), storableDeep(context)];
@@ -158,8 +165,8 @@ export class CollectPipeline {
       anonymousId: draft.anonymousId,
       groupId: cleanId(raw.groupId),
       previousId: cleanId(raw.previousId),
-      timestamp: correctSkew(original, draft.sentAt, request.receivedAt),
-      originalTimestamp: original,
+      timestamp: draft.timestamp,
+      originalTimestamp: draft.original,
       sentAt: draft.sentAt,
       receivedAt: request.receivedAt,
       properties,

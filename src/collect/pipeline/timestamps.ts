@@ -1,8 +1,19 @@
-/** Epoch milliseconds from an ISO-8601 string or an epoch-milliseconds number; NaN when unparseable. */
+const EARLIEST = Date.UTC(1900, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
+
+/** A time every store can hold and a person could have meant: 1900-01-01 up to the end of year 9999. */
+export function isPlausibleTime(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= EARLIEST && ms < LATEST;
+}
+
+/**
+ * Whole epoch milliseconds from an ISO-8601 string or an epoch-milliseconds number; null when absent, NaN when
+ * unparseable or implausible (the event is then dropped as invalid_timestamp, never stored as nonsense).
+ */
 export function parseTimestamp(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
-  return Date.parse(value);
+  const ms = typeof value === 'number' ? Math.round(value) : Date.parse(value);
+  return isPlausibleTime(ms) ? ms : Number.NaN;
 }
 
 /**
