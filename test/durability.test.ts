@@ -41,6 +41,46 @@ async function spawnServer(stores: TestStores, port: number): Promise<ChildProce
 
 const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
+/** A `crumbtrail start` child on fresh stores and a fixed port, restartable on the same stores. */
+class ChildServer {
+  private constructor(
+    private readonly stores: TestStores,
+    private readonly port: number,
+    public child: ChildProcess,
+  ) {}
+
+  static async start(): Promise<ChildServer> {
+    const stores = await allocateTestStores();
+    const port = await freePort();
+    return new ChildServer(stores, port, await spawnServer(stores, port));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async restart(): Promise<void> {
+    this.child = await spawnServer(this.stores, this.port);
+  }
+
+  postBatch(n: number): Promise<Response> {
+    return fetch(`${this.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: JSON.stringify(batchFor(n)),
+    });
+  }
+
+  async admin(pathname: string): Promise<Response> {
+    return fetch(this.url + pathname, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  }
+
+  async dispose(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.stores.cleanup();
+  }
+}
+
 function batchFor(n: number) {
   return {
     batch: Array.from({ length: 50 }, (_, i) => ({
@@ -55,16 +95,14 @@ function batchFor(n: number) {
 
 describe('durability', () => {
   it('keeps every acknowledged event through kill -9 and a restart, and still deduplicates them', async () => {
-    const stores = await allocateTestStores();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    let child = await spawnServer(stores, port);
+    const server = await ChildServer.start();
     try {
       const acknowledged: number[] = [];
       const inFlight: Promise<void>[] = [];
       for (let n = 0; n < 60; n++) {
         inFlight.push(
-          fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batchFor(n)) })
+          server
+            .postBatch(n)
             .then(async (res) => {
               if (res.status === 200 && (await res.json()).accepted === 50) acknowledged.push(n);
             })
@@ -73,31 +111,26 @@ describe('durability', () => {
         if (n === 40) {
           // Kill while the last requests are still in flight: whatever was acknowledged must survive.
           await Promise.all(inFlight.slice(0, 30));
-          child.kill('SIGKILL');
+          server.child.kill('SIGKILL');
         }
       }
       await Promise.all(inFlight);
+      const { child } = server;
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       assert.ok(acknowledged.length >= 30, `at least the first 30 batches were acknowledged (got ${acknowledged.length})`);
 
-      child = await spawnServer(stores, port);
-      const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      await server.restart();
       for (const n of acknowledged) {
-        const res = await fetch(`${url}/api/people?userId=durable-${n}`, { headers: admin });
+        const res = await server.admin(`/api/people?userId=durable-${n}`);
         assert.equal(res.status, 200, `batch ${n} was acknowledged but its person is missing`);
         assert.equal((await res.json()).eventCounts['Durable Event'], 50, `batch ${n} is complete`);
       }
-      const resend = await fetch(`${url}/v1/batch`, {
-        method: 'POST',
-        headers: { authorization: basic, 'content-type': 'application/json' },
-        body: JSON.stringify(batchFor(acknowledged[0]!)),
-      });
+      const resend = await server.postBatch(acknowledged[0]!);
       assert.deepEqual(await resend.json(), { success: true, accepted: 0, dropped: 50, drops: { duplicate: 50 } });
-      const stats = await (await fetch(`${url}/api/stats`, { headers: admin })).json();
+      const stats = await (await server.admin('/api/stats')).json();
       assert.equal(stats.events % 50, 0, 'no batch was half-written');
     } finally {
-      child.kill('SIGKILL');
-      await stores.cleanup();
+      await server.dispose();
     }
   });
 
@@ -134,22 +167,17 @@ describe('durability', () => {
   });
 
   it('flushes everything on graceful shutdown (SIGTERM)', async () => {
-    const stores = await allocateTestStores();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    let child = await spawnServer(stores, port);
+    const server = await ChildServer.start();
     try {
-      const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batchFor(1000)) });
-      assert.equal(res.status, 200);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
+      assert.equal((await server.postBatch(1000)).status, 200);
+      const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+      server.child.kill('SIGTERM');
       assert.equal(await exited, 0, 'clean exit');
-      child = await spawnServer(stores, port);
-      const person = await fetch(`${url}/api/people?userId=durable-1000`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      await server.restart();
+      const person = await server.admin('/api/people?userId=durable-1000');
       assert.equal((await person.json()).eventCounts['Durable Event'], 50);
     } finally {
-      child.kill('SIGKILL');
-      await stores.cleanup();
+      await server.dispose();
     }
   });
 });

@@ -73,7 +73,7 @@ export type StateTable = keyof StateTables;
 export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'dropCounts', 'cursors'];
 
 /**
- * Mutable state: sources, the identity graph, profiles, counters, dedup memory, ingest cursors. Adapters:
+ * Mutable state: sources, the identity graph, traits, drop counts, ingest cursors. Adapters:
  * sqlite/ (embedded), postgres/ (scale-out). Identity *decisions* live in src/identity/, engine-independent;
  * adapters only look up and apply.
  */

@@ -13,18 +13,26 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage(String(error)); }
+  try { db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage(null); } catch (error) { parentPort.postMessage(String(error)); }
 }, workerData.everyMs);
 parentPort.on('message', () => { clearInterval(timer); try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} db.close(); parentPort.close(); });
 `;
 
 export class SqliteCheckpointer {
   private readonly worker: Worker;
+  /** Why the last checkpoint failed, or null after a good one. Checkpoints that keep failing let the WAL grow. */
+  private failure: string | null = null;
 
-  constructor(file: string, driverPath: string, everyMs: number, onError: (message: string) => void) {
+  constructor(file: string, driverPath: string, everyMs: number) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: driverPath, everyMs } });
-    this.worker.on('message', (message: string) => onError(message));
+    this.worker.on('message', (failure: string | null) => (this.failure = failure));
+    // An unheard 'error' from a worker would take the whole process down; record it instead.
+    this.worker.on('error', (error) => (this.failure = `checkpoint worker stopped: ${error.message}`));
     this.worker.unref();
+  }
+
+  get lastFailure(): string | null {
+    return this.failure;
   }
 
   async stop(): Promise<void> {

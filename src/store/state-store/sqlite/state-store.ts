@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
+import Database from 'better-sqlite3';
 import { SECOND } from '../../../core/units.js';
-import { SqliteCheckpointer } from './checkpointer.js';
 import { applyProfileDelta, mergeProfileRows, type ProfileRow } from '../../../profiles/profile-row.js';
 import type { StoreHealth } from '../../health.js';
 import type {
@@ -18,6 +17,7 @@ import type {
   StateTables,
 } from '../port.js';
 import { STATE_TABLES } from '../port.js';
+import { SqliteCheckpointer } from './checkpointer.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SQLITE_TABLES } from './tables.js';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
@@ -50,7 +50,7 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma('temp_store = MEMORY');
     // Checkpoints run on a worker thread (checkpointer.ts), not inside COMMIT on the ingest thread.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new SqliteCheckpointer(file, require.resolve('better-sqlite3'), CHECKPOINT_EVERY_MS, () => {});
+    this.checkpointer = new SqliteCheckpointer(file, require.resolve('better-sqlite3'), CHECKPOINT_EVERY_MS);
   }
 
   private get sql(): ReturnType<typeof prepareStatements> {
@@ -78,7 +78,8 @@ export class SqliteStateStore implements StateStore {
   async health(): Promise<StoreHealth> {
     try {
       this.db.prepare('SELECT 1').get();
-      return { engine: this.engine, ok: true };
+      const failure = this.checkpointer.lastFailure;
+      return failure === null ? { engine: this.engine, ok: true } : { engine: this.engine, ok: false, detail: `WAL checkpoints failing: ${failure}` };
     } catch (error) {
       return { engine: this.engine, ok: false, detail: (error as Error).message };
     }
