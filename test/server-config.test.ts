@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, DEFAULTS, loadConfig } from '../src/core/config.js';
 import { loadCredentials } from '../src/server/credentials.js';
-import { ADMIN_TOKEN, startTestServer, tempDataDir, TEST_PAIR } from './support/server.js';
+import { ADMIN_TOKEN, allocateTestStores, startTestServer, tempDataDir, TEST_PAIR } from './support/server.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -40,6 +40,19 @@ describe('configuration', () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /CRUMBTRAIL_PORT \(or --port\) .*"99999"/);
     assert.equal(fs.existsSync(dataDir), false);
+  });
+});
+
+describe('a failed start', () => {
+  it('lets go of the stores and the node id, so the next start on the same stores works', async () => {
+    const stores = await allocateTestStores();
+    try {
+      await assert.rejects(startTestServer({ stores, config: { geoipDb: path.join(stores.dataDir, 'missing.mmdb') } }));
+      const server = await startTestServer({ stores });
+      await server.close();
+    } finally {
+      await stores.cleanup();
+    }
   });
 });
 

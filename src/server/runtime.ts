@@ -38,11 +38,30 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const stores = await openStores(config);
-  const releaseNode = await stores.state.claimNode(config.nodeId).catch(async (error: unknown) => {
+  let releaseNode = async (): Promise<void> => {};
+  const closeStores = async () => {
+    await releaseNode();
     await stores.events.close();
     await stores.state.close();
+  };
+  try {
+    releaseNode = await stores.state.claimNode(config.nodeId);
+    return await assemble(config, stores, clock, logger, options, closeStores);
+  } catch (error) {
+    // Whatever failed after the stores opened (node claim, credentials, geo database, recovery): let go of them.
+    await closeStores().catch(() => {});
     throw error;
-  });
+  }
+}
+
+async function assemble(
+  config: Config,
+  stores: Stores,
+  clock: Clock,
+  logger: Logger,
+  options: RuntimeOptions,
+  closeStores: () => Promise<void>,
+): Promise<Runtime> {
   const credentials = loadCredentials(config.dataDir, { adminToken: config.adminToken, writeKey: config.writeKey });
   await stores.state.upsertSource({ sourceId: DEFAULT_SOURCE_ID, name: 'Default source', writeKey: credentials.writeKey, createdAt: clock.now() });
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics });
@@ -72,9 +91,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     close: () =>
       (closed ??= (async () => {
         await ingestor.close();
-        await releaseNode();
-        await stores.events.close();
-        await stores.state.close();
+        await closeStores();
       })()),
   };
 }
@@ -91,15 +108,19 @@ export async function startServer(config: Config, options: RuntimeOptions = {}):
   const runtime = await createRuntime(config, options);
   const app = await buildApp({
     ...runtime,
-    logger: runtime.logger,
-    events: runtime.events,
-    state: runtime.state,
     auth: new WriteKeyAuth(runtime.state),
     adminToken: runtime.credentials.adminToken,
     version: VERSION,
     startedAt: runtime.clock.now(),
   });
-  const url = await app.listen({ port: config.port, host: config.host });
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A port in use, say: release the stores (and the node id) before reporting it.
+    await runtime.close();
+    throw error;
+  }
   let closing: Promise<void> | null = null;
   return {
     runtime,
