@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { CrumbtrailError } from '../core/errors.js';
-import type { DropReason, PreparedEvent, StoredEvent } from '../core/events.js';
+import type { PreparedEvent, StoredEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
-import type { DropCounts } from '../collect/pipeline/pipeline.js';
+import { sumDrops, type DropCounts } from '../collect/pipeline/pipeline.js';
 import type { IdentityResolver } from '../identity/resolve.js';
 import type { Metrics } from '../ops/metrics.js';
 import { profileDeltas } from '../profiles/delta.js';
@@ -65,8 +65,7 @@ export class Ingestor {
   /** Submit one request's events; resolves once they are durable. */
   async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
     const outcome = await this.buffer.submit({ events, drops });
-    const allDrops: DropCounts = { ...drops };
-    if (outcome.duplicates > 0) allDrops.duplicate = (allDrops.duplicate ?? 0) + outcome.duplicates;
+    const allDrops = outcome.duplicates > 0 ? sumDrops(drops, { duplicate: outcome.duplicates }) : drops;
     const dropped = Object.values(allDrops).reduce((sum, n) => sum + (n ?? 0), 0);
     return { accepted: events.length - outcome.duplicates, dropped, drops: allDrops };
   }
@@ -126,8 +125,7 @@ export class Ingestor {
       }
       await events.append(stored);
       await events.recordMerges(outcome.merges);
-      const drops = sumDrops(entries.map((e) => e.drops));
-      if (fresh.duplicates > 0) drops.duplicate = (drops.duplicate ?? 0) + fresh.duplicates;
+      const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: fresh.duplicates });
       await state.applyBatch(this.stateBatch(batchSeq, stored, outcome, drops));
       metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
       metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
@@ -196,12 +194,4 @@ export class Ingestor {
       }
     }
   }
-}
-
-function sumDrops(all: DropCounts[]): DropCounts {
-  const total: DropCounts = {};
-  for (const drops of all) {
-    for (const [reason, n] of Object.entries(drops) as [DropReason, number][]) total[reason] = (total[reason] ?? 0) + n;
-  }
-  return total;
 }

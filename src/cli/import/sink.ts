@@ -1,6 +1,6 @@
-import { CollectPipeline, type DropCounts } from '../../collect/pipeline/pipeline.js';
+import { CollectPipeline, sumDrops, type DropCounts } from '../../collect/pipeline/pipeline.js';
 import { loadConfig } from '../../core/config.js';
-import type { DropReason, PreparedEvent } from '../../core/events.js';
+import type { PreparedEvent } from '../../core/events.js';
 import type { IngestResult } from '../../ingest/ingestor.js';
 import { createRuntime, DEFAULT_SOURCE_ID, type Runtime } from '../../server/runtime.js';
 import { dataDirCheckpointPath, sideFileCheckpointPath } from './checkpoint.js';
@@ -21,10 +21,6 @@ export interface Sink {
   send(): Promise<IngestResult>;
   checkpointPath(file: string, namespace: string): string;
   close(): Promise<void>;
-}
-
-function addDrops(into: DropCounts, drops: DropCounts): void {
-  for (const [reason, n] of Object.entries(drops) as [DropReason, number][]) into[reason] = (into[reason] ?? 0) + n;
 }
 
 /** Writes straight into a data folder through the same pipeline and ingestor the HTTP server uses. */
@@ -54,7 +50,7 @@ export class InProcessSink implements Sink {
       requestIp: null,
     });
     for (const e of prepared.events) this.events.push(e);
-    addDrops(this.drops, prepared.drops);
+    this.drops = sumDrops(this.drops, prepared.drops);
     this.queued++;
   }
 

@@ -27,6 +27,15 @@ export interface RequestContext {
 
 export type DropCounts = Partial<Record<DropReason, number>>;
 
+/** Add drop counts together (a batch's requests, an import's lines). */
+export function sumDrops(...all: DropCounts[]): DropCounts {
+  const total: DropCounts = {};
+  for (const drops of all) {
+    for (const [reason, n] of Object.entries(drops) as [DropReason, number][]) if (n) total[reason] = (total[reason] ?? 0) + n;
+  }
+  return total;
+}
+
 export interface PreparedRequest {
   events: PreparedEvent[];
   drops: DropCounts;
