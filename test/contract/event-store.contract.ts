@@ -104,6 +104,12 @@ export function eventStoreContract(engine: string, open: () => Promise<EventStor
       assert.equal((await store.seenMessageIds([], 0)).size, 0);
     });
 
+    it('answers for a whole flush of long messageIds at once (10,000 ids, over half a megabyte)', async () => {
+      const ids = Array.from({ length: 10_000 }, (_, i) => `flush-sized-${String(i).padStart(5, '0')}-${'x'.repeat(40)}`);
+      await store.append([storedEvent({ messageId: ids[7_777]!, receivedAt: Date.UTC(2026, 6, 2) })]);
+      assert.deepEqual([...(await store.seenMessageIds(ids, 0))], [ids[7_777]]);
+    });
+
     it('computes a person\'s activity over all of their ids: counts, span, latest context, first touch', async () => {
       const t = Date.UTC(2026, 7, 1);
       await store.append([

@@ -94,11 +94,15 @@ export class ClickHouseEventStore implements EventStore {
 
   /** Not FINAL: any copy of a messageId means it is stored. The table is sorted by message_id, so this is an index lookup. */
   async seenMessageIds(messageIds: string[], since: number): Promise<Set<string>> {
-    if (messageIds.length === 0) return new Set();
-    const rows = await this.connection.rows<{ message_id: string }>(
-      sql`SELECT DISTINCT message_id FROM ${this.tables.events} WHERE message_id IN (${messageIds}) AND received_at >= ${since}`,
-    );
-    return new Set(rows.map((r) => r.message_id));
+    const seen = new Set<string>();
+    // A flush's ids can exceed max_query_size (256 KiB) as one literal list: ask in chunks.
+    for (const ids of idChunks(messageIds)) {
+      const rows = await this.connection.rows<{ message_id: string }>(
+        sql`SELECT DISTINCT message_id FROM ${this.tables.events} WHERE message_id IN (${ids}) AND received_at >= ${since}`,
+      );
+      for (const row of rows) seen.add(row.message_id);
+    }
+    return seen;
   }
 
   async resolveAliases(personIds: string[]): Promise<Map<string, string>> {

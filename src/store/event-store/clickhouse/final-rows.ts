@@ -48,7 +48,7 @@ export function pickSurvivors(survivors: Survivor[], rows: EventRow[]): EventRow
 
 /**
  * Splits ids into lists whose literals stay well under max_query_size (256 KiB by default, on 18.16 too),
- * since step 2 of a timeline names its messageIds in an IN list.
+ * since dedup and step 2 of a timeline name messageIds in an IN list.
  */
 export function idChunks(ids: string[], maxLiteralChars = 100_000): string[][] {
   const chunks: string[][] = [];
