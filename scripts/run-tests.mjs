@@ -18,6 +18,11 @@ const files = [];
   }
 })(path.join(root, 'test'));
 const selected = (only.length > 0 ? files.filter((f) => only.some((o) => f.includes(o))) : files).sort();
+// With no file arguments `node --test` would discover every test it can find (dist/ included): refuse instead.
+if (selected.length === 0) {
+  console.error(`no test file under test/ matches ${only.map((o) => `"${o}"`).join(' or ')}`);
+  process.exit(2);
+}
 
 const scaleOutConfigured = Boolean(process.env.CRUMBTRAIL_TEST_CLICKHOUSE_URL && process.env.CRUMBTRAIL_TEST_POSTGRES_URL);
 const pairs = (process.env.CRUMBTRAIL_TEST_PAIRS ?? (scaleOutConfigured ? 'embedded,scaleout' : 'embedded')).split(',');

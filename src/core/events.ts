@@ -74,6 +74,8 @@ export interface EventEnrichment {
   path: string | null;
   referrer: string | null;
   title: string | null;
+  /** context.sessionId (RudderStack's convention; Crumbtrail's tracker sends it too): the client's session. */
+  sessionId: string | null;
 }
 
 /** A normalised event on its way into the stores (ids trimmed to strings, times as epoch ms). */

@@ -42,6 +42,7 @@ export function preparedEvent(overrides: Partial<PreparedEvent> = {}): PreparedE
     utmCampaign: null,
     utmTerm: null,
     utmContent: null,
+    sessionId: null,
     url: null,
     path: null,
     referrer: null,

@@ -93,5 +93,6 @@ export function enrich(
     path: text(page.path) ?? text(properties.path),
     referrer: text(page.referrer) ?? text(properties.referrer),
     title: text(page.title) ?? text(properties.title),
+    sessionId: text(context.sessionId),
   };
 }

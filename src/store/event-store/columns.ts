@@ -56,6 +56,8 @@ export const EVENT_COLUMNS: EventColumn[] = [
   { name: 'os', type: 'nullable_string', read: (e) => e.os },
   { name: 'device_type', type: 'nullable_string', read: (e) => e.deviceType },
   { name: 'is_bot', type: 'bool', read: (e) => e.isBot },
+  // Added by migration 2 (columns added later go last: the Appender and ALTER TABLE both put them at the end).
+  { name: 'session_id', type: 'nullable_string', read: (e) => e.sessionId },
 ];
 
 /** A row read back from any engine, with times already as epoch milliseconds. */
@@ -108,6 +110,7 @@ export function rowToStoredEvent(row: EventRow): StoredEvent {
     os: str(row.os),
     deviceType: str(row.device_type),
     isBot: row.is_bot === true || Number(row.is_bot) === 1,
+    sessionId: str(row.session_id),
     sizeBytes: json.properties.length + json.traits.length + json.context.length,
   };
 }

@@ -56,12 +56,32 @@ export interface TimelineQuery {
   before?: { timestamp: number; messageId: string };
 }
 
+/** Which SQL an engine speaks; src/analytics compiles each query definition to one of these. */
+export type AnalyticsDialect = 'duckdb' | 'clickhouse';
+
+/** A bound parameter value: never spliced into SQL text by callers. */
+export type QueryValue = string | number | boolean | null | readonly string[] | readonly number[];
+
+/**
+ * The analytic read side of the log: read-only SQL in the engine's own dialect, written by src/analytics.
+ * Values are passed as `$name` placeholders and bound by the adapter (DuckDB binds them natively; ClickHouse
+ * 18.16 has no server-side parameters, so its adapter renders each as an escaped literal, and nothing else).
+ * Integers come back as JS numbers.
+ */
+export interface AnalyticsReader {
+  readonly dialect: AnalyticsDialect;
+  /** Table names to read from, already qualified for the engine (`events`, `person_aliases`). */
+  readonly tables: { events: string; personAliases: string };
+  query<T = Record<string, unknown>>(sql: string, params?: Record<string, QueryValue>): Promise<T[]>;
+}
+
 /**
  * The event log: immutable, append-only, columnar. Adapters: duckdb/ (embedded), clickhouse/ (scale-out).
  * Nothing outside an adapter imports a vendor client.
  */
 export interface EventStore {
   readonly engine: string;
+  readonly analytics: AnalyticsReader;
   /** Create or upgrade tables. Idempotent. */
   migrate(): Promise<void>;
   /**

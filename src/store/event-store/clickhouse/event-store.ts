@@ -4,12 +4,13 @@ import { EVENT_COLUMNS, rowToStoredEvent, type EventRow } from '../columns.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
 import { CONNECT_TIMEOUT_MS, ClickHouseConnection, FINAL_READ, type JsonScalar } from './connection.js';
+import { ClickHouseAnalyticsReader } from './analytics-reader.js';
 import { parseClickHouseUrl } from './connection-url.js';
 import { idChunks, pickSurvivors, SURVIVOR_COLUMNS, type Survivor } from './final-rows.js';
 import { aliasRowsForMerges, peopleInMerges, type AliasRow } from './person-aliases.js';
 import { replayPages } from './replay-pages.js';
-import { EVENT_SELECT_LIST, MIGRATIONS, createMigrationsTable, tablesIn, type Tables } from './schema.js';
-import { sql, trustedSql } from './sql-literals.js';
+import { EVENT_SELECT_LIST, MIGRATIONS, eventColumnType, createMigrationsTable, tablesIn, type Tables } from './schema.js';
+import { identifier, sql, trustedSql } from './sql-literals.js';
 
 /** Int64/UInt64 arrive as JSON strings (output_format_json_quote_64bit_integers = 1, the default). */
 type Int64Text = string | number;
@@ -27,11 +28,14 @@ interface AliasRecord extends Record<string, JsonScalar> {
  */
 export class ClickHouseEventStore implements EventStore {
   readonly engine = 'clickhouse';
+  readonly analytics: ClickHouseAnalyticsReader;
 
   private constructor(
     private readonly connection: ClickHouseConnection,
     private readonly tables: Tables,
-  ) {}
+  ) {
+    this.analytics = new ClickHouseAnalyticsReader(connection, tables);
+  }
 
   /** `clickhouse://user:password@host:port/database`; fails within ~5 s, naming the URL, when unreachable. */
   static async open(url: string): Promise<ClickHouseEventStore> {
@@ -52,8 +56,18 @@ export class ClickHouseEventStore implements EventStore {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements(t)) await this.connection.command(statement);
+      for (const column of migration.addEventColumns ?? []) await this.addEventColumn(column);
       await this.connection.insert(t.schemaMigrations, [{ version: migration.version, applied_at: Date.now() }]);
     }
+  }
+
+  private async addEventColumn(name: string): Promise<void> {
+    const t = this.tables;
+    const [present] = await this.connection.rows<{ n: Int64Text }>(
+      sql`SELECT count() AS n FROM system.columns WHERE database = ${t.databaseName} AND table = 'events' AND name = ${name}`,
+    );
+    if (Number(present?.n ?? 0) > 0) return;
+    await this.connection.command(sql`ALTER TABLE ${t.events} ADD COLUMN ${identifier(name)} ${trustedSql(eventColumnType(name))}`);
   }
 
   async append(events: StoredEvent[]): Promise<void> {

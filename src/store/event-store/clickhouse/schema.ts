@@ -49,6 +49,17 @@ export interface Migration {
    * run by two nodes at once, is simply run again.
    */
   statements: (tables: Tables) => Sql[];
+  /**
+   * Columns to add to `events` unless present: 18.16 has no ADD COLUMN IF NOT EXISTS, and a fresh store already
+   * has every column from version 1 (built from EVENT_COLUMNS).
+   */
+  addEventColumns?: string[];
+}
+
+export function eventColumnType(name: string): string {
+  const column = EVENT_COLUMNS.find((c) => c.name === name);
+  if (!column) throw new Error(`no event column ${name}`);
+  return CLICKHOUSE_TYPES[column.type];
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -71,6 +82,7 @@ export const MIGRATIONS: Migration[] = [
       sql`CREATE TABLE IF NOT EXISTS ${t.personAliases} (from_person String, to_person String, merged_at Int64, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY from_person`,
     ],
   },
+  { version: 2, statements: () => [], addEventColumns: ['session_id'] },
 ];
 
 export function createMigrationsTable(t: Tables): Sql {

@@ -9,6 +9,7 @@ import {
 } from '@duckdb/node-api';
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
+import { DuckDbAnalyticsReader } from './analytics-reader.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
@@ -38,6 +39,8 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       CREATE TABLE person_aliases (from_person VARCHAR PRIMARY KEY, to_person VARCHAR NOT NULL, merged_at TIMESTAMP_MS NOT NULL);
     `,
   },
+  // Fresh stores already have it from version 1 (built from EVENT_COLUMNS), hence IF NOT EXISTS.
+  { version: 2, sql: 'ALTER TABLE events ADD COLUMN IF NOT EXISTS session_id VARCHAR' },
 ];
 
 /** Read timestamps back as epoch milliseconds so every engine returns the same row shape. */
@@ -64,6 +67,7 @@ const APPENDERS: Record<LogicalType, Append> = {
  */
 export class DuckDbEventStore implements EventStore {
   readonly engine = 'duckdb';
+  readonly analytics = new DuckDbAnalyticsReader(() => this.reader);
 
   private constructor(
     private readonly instance: DuckDBInstance,

@@ -1,0 +1,42 @@
+import type { AnalyticsReader, QueryValue } from '../port.js';
+import type { ClickHouseConnection, JsonScalar } from './connection.js';
+import type { Tables } from './schema.js';
+import { numberLiteral, stringLiteral, trustedSql } from './sql-literals.js';
+
+const PLACEHOLDER = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+function literal(value: QueryValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'string') return stringLiteral(value);
+  if (typeof value === 'number') return numberLiteral(value);
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return `[${value.map((v: string | number) => (typeof v === 'string' ? stringLiteral(v) : numberLiteral(v))).join(', ')}]`;
+}
+
+/**
+ * Binds `$name` placeholders as escaped literals: 18.16 has no server-side parameters (see sql-literals.ts). The
+ * SQL text itself comes from src/analytics, which never puts input into it, so every value passes through here.
+ */
+export function bindPlaceholders(sql: string, params: Record<string, QueryValue>): string {
+  return sql.replace(PLACEHOLDER, (_, name: string) => {
+    if (!Object.hasOwn(params, name)) throw new Error(`query parameter $${name} has no value`);
+    return literal(params[name]!);
+  });
+}
+
+export class ClickHouseAnalyticsReader implements AnalyticsReader {
+  readonly dialect = 'clickhouse';
+  readonly tables: { events: string; personAliases: string };
+
+  constructor(private readonly connection: ClickHouseConnection, tables: Tables) {
+    this.tables = { events: tables.events.text, personAliases: tables.personAliases.text };
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue> = {}): Promise<T[]> {
+    const rows = await this.connection.rows<Record<string, JsonScalar>>(trustedSql(bindPlaceholders(sql, params)), {
+      // Int64/UInt64 as JSON numbers, like DuckDB's rows after plain(): counts and epoch ms stay below 2^53.
+      output_format_json_quote_64bit_integers: 0,
+    });
+    return rows as T[];
+  }
+}

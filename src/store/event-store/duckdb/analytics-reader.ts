@@ -1,0 +1,57 @@
+import { BIGINT, LIST, VARCHAR, DOUBLE, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { AnalyticsReader, QueryValue } from '../port.js';
+
+/** Plain JS values out of DuckDB's: BIGINT/HUGEINT as numbers (counts and epoch ms stay far below 2^53). */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+function bind(params: Record<string, QueryValue>): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (Array.isArray(value)) {
+      const strings = value.every((v) => typeof v === 'string');
+      values[name] = listValue(value as DuckDBValue[]);
+      types[name] = LIST(strings ? VARCHAR : DOUBLE);
+    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      values[name] = BigInt(value);
+      types[name] = BIGINT; // left to itself DuckDB binds a JS bigint as HUGEINT, which few functions take
+    } else {
+      values[name] = value as DuckDBValue;
+    }
+  }
+  return { values, types };
+}
+
+/** Analytic queries on the reader connection, so they never wait behind an append. */
+export class DuckDbAnalyticsReader implements AnalyticsReader {
+  readonly dialect = 'duckdb';
+  readonly tables = { events: 'events', personAliases: 'person_aliases' };
+
+  constructor(private readonly connection: () => DuckDBConnection) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue> = {}): Promise<T[]> {
+    // DuckDB refuses values for parameters the statement does not have; a caller may share one set across queries.
+    const used = new Set([...sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+    const { values, types } = bind(Object.fromEntries(Object.entries(params).filter(([name]) => used.has(name))));
+    const reader = await this.connection().runAndReadAll(sql, values, types);
+    // Column-wise conversion is ~10x faster than getRowObjectsJS() (measured: 56k rows, 25 ms vs 300 ms).
+    const names = reader.columnNames();
+    const columns = reader.getColumnsJS().map((column) => column.map(plain));
+    const rows: T[] = new Array(reader.currentRowCount);
+    for (let r = 0; r < rows.length; r++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![r];
+      rows[r] = row as T;
+    }
+    return rows;
+  }
+}
