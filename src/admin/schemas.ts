@@ -10,6 +10,9 @@ export const profileSchema = z.object({
   mergedPersonIds: z.array(z.string()).describe('Person ids merged into this one; they resolve here'),
   email: z.string().nullable(),
   traits: z.record(z.string(), z.unknown()),
+  computedTraits: z
+    .record(z.string(), z.unknown())
+    .describe('Traits Crumbtrail computes (customer value, RFM, lifecycle), apart from identify traits; see docs/models.md'),
   context: z.record(z.string(), z.string()).describe('From the events: the latest timezone, locale, device, UTM and place'),
   firstTouch: z
     .object({

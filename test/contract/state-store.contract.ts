@@ -82,6 +82,7 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
         mergedPersonIds: [],
         email: 'ann@example.com',
         traits: { email: 'Ann@Example.com', plan: 'pro' },
+        computedTraits: {},
         createdAt: T0,
       });
       assert.equal(await store.findPersonId({ userId: 'u1' }), 'p1');
@@ -132,16 +133,49 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.deepEqual(profile?.userIds.sort(), ['u1', 'u3']);
     });
 
+    it('keeps computed traits apart from identify traits, merging keys onto the canonical person', async () => {
+      const identifyTraits = (await store.getProfile('p3'))?.traits;
+      await store.setComputedTraits([{ personId: 'p3', traits: { ltvTier: 'high', pAlive: 0.9, rfm: { r: 5, f: 4 } } }], T0 + 40_000);
+      // p2 was merged into p1 and p1 into p3: the row lands on p3. Unknown persons are ignored.
+      await store.setComputedTraits(
+        [
+          { personId: 'p2', traits: { pAlive: 0.5, lifecycleStage: 'active' } },
+          { personId: 'nobody', traits: { ltvTier: 'low' } },
+        ],
+        T0 + 50_000,
+      );
+      const profile = await store.getProfile('p1');
+      assert.equal(profile?.personId, 'p3');
+      assert.deepEqual(profile?.computedTraits, { ltvTier: 'high', pAlive: 0.5, rfm: { r: 5, f: 4 }, lifecycleStage: 'active' });
+      assert.deepEqual(profile?.traits, identifyTraits, 'identify traits untouched');
+      await store.applyBatch(batch(5, { profiles: [delta('p3', { traits: { pAlive: 'identify value' } })] }));
+      const after = await store.getProfile('p3');
+      assert.deepEqual(after?.traits, { ...identifyTraits, pAlive: 'identify value' });
+      assert.equal(after?.computedTraits.pAlive, 0.5, 'neither overwrites the other');
+      assert.equal(await store.appliedBatchSeq('n1'), 5);
+      assert.equal(await store.getProfile('nobody'), null);
+    });
+
+    it('writes computed traits for many rows in one call, later rows winning', async () => {
+      const rows = Array.from({ length: 12_001 }, (_, i) => ({ personId: i % 2 === 0 ? 'p3' : 'p2', traits: { counter: i, [`k${i % 3}`]: i } }));
+      await store.setComputedTraits(rows, T0 + 60_000);
+      const profile = await store.getProfile('p3');
+      assert.equal(profile?.computedTraits.counter, 12_000);
+      assert.deepEqual([profile?.computedTraits.k0, profile?.computedTraits.k1, profile?.computedTraits.k2], [12_000, 11_998, 11_999]);
+      assert.equal(profile?.computedTraits.ltvTier, 'high', 'keys not given stay');
+      await store.setComputedTraits([], T0);
+    });
+
     it('rolls back a failing batch entirely', async () => {
       await assert.rejects(
         store.applyBatch(
-          batch(5, {
+          batch(6, {
             newPersons: [{ personId: 'p-rollback', createdAt: T0 }],
             profiles: [delta('p-does-not-exist')],
           }),
         ),
       );
-      assert.equal(await store.appliedBatchSeq('n1'), 4);
+      assert.equal(await store.appliedBatchSeq('n1'), 5);
       assert.equal(await store.getProfile('p-rollback'), null);
     });
 
@@ -223,8 +257,9 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
 
     it('keeps state across a reopen', async () => {
       store = await fixture.reopen();
-      assert.equal(await store.appliedBatchSeq('n1'), 4);
+      assert.equal(await store.appliedBatchSeq('n1'), 5);
       assert.equal(await store.findPersonId({ userId: 'u1' }), 'p3');
+      assert.equal((await store.getProfile('p3'))?.computedTraits.ltvTier, 'high');
     });
   });
 }

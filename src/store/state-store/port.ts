@@ -50,7 +50,18 @@ export interface Profile {
   mergedPersonIds: string[];
   email: string | null;
   traits: Record<string, unknown>;
+  /**
+   * Traits Crumbtrail computes (customer-value models, lifecycle stage, …), kept apart from identify traits so
+   * neither overwrites the other. Empty when nothing was computed yet.
+   */
+  computedTraits: Record<string, unknown>;
   createdAt: number;
+}
+
+/** One person's computed-trait keys to merge in (setComputedTraits). */
+export interface ComputedTraitsRow {
+  personId: string;
+  traits: Record<string, unknown>;
 }
 
 export type PersonLookup = { userId: string } | { anonymousId: string } | { email: string };
@@ -67,10 +78,11 @@ export interface StateTables {
   identities: { key: IdentityKey; personId: string; createdAt: number }[];
   dropCounts: { reason: string; count: number }[];
   cursors: { nodeId: string; batchSeq: number }[];
+  computedTraits: { personId: string; traits: Record<string, unknown>; updatedAt: number }[];
 }
 
 export type StateTable = keyof StateTables;
-export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'dropCounts', 'cursors'];
+export const STATE_TABLES: StateTable[] = ['sources', 'persons', 'identities', 'dropCounts', 'cursors', 'computedTraits'];
 
 /**
  * Mutable state: sources, the identity graph, traits, drop counts, ingest cursors. Adapters:
@@ -100,6 +112,12 @@ export interface StateStore {
   findPersonId(lookup: PersonLookup): Promise<string | null>;
   /** The canonical profile; a merged-away id resolves to the person it was merged into. */
   getProfile(personId: string): Promise<Profile | null>;
+  /**
+   * Merge computed-trait keys into each person's computed traits (a key given replaces the stored value; keys
+   * not given stay). A row for a merged-away id applies to the canonical person; rows for unknown persons are
+   * ignored. Rows are applied in order, batched, and each call is atomic. `at` is recorded as the update time.
+   */
+  setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void>;
   stats(): Promise<StateStats>;
 
   /**

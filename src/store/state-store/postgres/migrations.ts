@@ -58,6 +58,18 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       INSERT INTO ingest_epoch (id, epoch) VALUES (1, 0);
     `,
   },
+  {
+    version: 2,
+    name: 'computed_traits',
+    sql: `
+      -- Traits Crumbtrail computes (models, lifecycle), apart from identify traits so neither overwrites the other.
+      CREATE TABLE computed_traits (
+        person_id TEXT COLLATE "C" PRIMARY KEY,
+        traits JSONB NOT NULL DEFAULT '{}',
+        updated_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

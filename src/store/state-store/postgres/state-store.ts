@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { StoreHealth } from '../../health.js';
 import { splitIdentityKey } from '../identity-key.js';
 import type {
+  ComputedTraitsRow,
   IdentityKey,
   PersonLookup,
   PersonSummary,
@@ -14,6 +15,7 @@ import type {
   StateTables,
 } from '../port.js';
 import { STATE_TABLES } from '../port.js';
+import { COMPUTED_TRAITS_CHUNK, foldComputedTraits } from '../computed-traits.js';
 import { applyBatchIn } from './apply-batch.js';
 import { clientConfig, createPool, unreachable } from './connection.js';
 import { claimNodeLock, IngestLock } from './locks.js';
@@ -25,6 +27,7 @@ interface ProfileDbRow extends PersonDbRow {
   user_ids: string[];
   anonymous_ids: string[];
   merged_ids: string[];
+  computed_traits: Record<string, unknown> | null;
   event_counts: Record<string, number>;
 }
 
@@ -187,7 +190,8 @@ export class PostgresStateStore implements StateStore {
                      ORDER BY i.created_at, i.value) AS user_ids,
               ARRAY(SELECT i.value FROM identities i WHERE i.person_id = p.person_id AND i.kind = 'anon'
                      ORDER BY i.created_at, i.value) AS anonymous_ids,
-              ARRAY(SELECT m.person_id FROM persons m WHERE m.merged_into = p.person_id ORDER BY m.person_id) AS merged_ids
+              ARRAY(SELECT m.person_id FROM persons m WHERE m.merged_into = p.person_id ORDER BY m.person_id) AS merged_ids,
+              (SELECT c.traits FROM computed_traits c WHERE c.person_id = p.person_id) AS computed_traits
          FROM persons p
         WHERE p.person_id = (SELECT COALESCE(q.merged_into, q.person_id) FROM persons q WHERE q.person_id = $1)`,
       [personId],
@@ -202,8 +206,44 @@ export class PostgresStateStore implements StateStore {
       mergedPersonIds: row.merged_ids,
       email: profile.email,
       traits: profile.traits,
+      computedTraits: row.computed_traits ?? {},
       createdAt: row.created_at,
     };
+  }
+
+  /**
+   * Chunks of COMPUTED_TRAITS_CHUNK rows, all in one transaction: resolve ids to canonical persons (one query),
+   * fold rows per person, then one upsert whose jsonb `||` keeps the keys not given.
+   */
+  async setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void> {
+    if (rows.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (let start = 0; start < rows.length; start += COMPUTED_TRAITS_CHUNK) {
+        const chunk = rows.slice(start, start + COMPUTED_TRAITS_CHUNK);
+        const ids = [...new Set(chunk.map((r) => r.personId))];
+        const { rows: found } = await client.query<{ person_id: string; canonical: string }>(
+          'SELECT person_id, COALESCE(merged_into, person_id) AS canonical FROM persons WHERE person_id = ANY($1::text[])',
+          [ids],
+        );
+        const folded = foldComputedTraits(chunk, new Map(found.map((r) => [r.person_id, r.canonical])));
+        if (folded.size === 0) continue;
+        const payload = JSON.stringify([...folded].map(([person_id, traits]) => ({ person_id, traits })));
+        await client.query(
+          `INSERT INTO computed_traits (person_id, traits, updated_at)
+           SELECT u.person_id, u.traits, $2 FROM jsonb_to_recordset($1::jsonb) AS u(person_id text, traits jsonb)
+           ON CONFLICT (person_id) DO UPDATE SET traits = computed_traits.traits || EXCLUDED.traits, updated_at = EXCLUDED.updated_at`,
+          [payload, at],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(true);
+      throw error;
+    }
+    client.release();
   }
 
   async stats(): Promise<StateStats> {

@@ -72,6 +72,14 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
     toRow: (r) => ({ nodeId: String(r.node_id), batchSeq: Number(r.batch_seq) }),
     toParams: (r) => [r.nodeId, r.batchSeq],
   },
+  computedTraits: {
+    name: 'computed_traits',
+    columns: 'person_id, traits, updated_at',
+    types: ['text', 'jsonb', 'bigint'],
+    key: ['person_id'],
+    toRow: (r) => ({ personId: String(r.person_id), traits: r.traits as Record<string, unknown>, updatedAt: Number(r.updated_at) }),
+    toParams: (r) => [r.personId, JSON.stringify(r.traits), r.updatedAt],
+  },
 };
 
 /**

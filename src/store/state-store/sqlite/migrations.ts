@@ -41,4 +41,16 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       );
     `,
   },
+  {
+    version: 2,
+    name: 'computed_traits',
+    sql: `
+      -- Traits Crumbtrail computes (models, lifecycle), apart from identify traits so neither overwrites the other.
+      CREATE TABLE computed_traits (
+        person_id TEXT PRIMARY KEY,
+        traits TEXT NOT NULL DEFAULT '{}',
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

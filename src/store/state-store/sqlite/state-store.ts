@@ -4,6 +4,7 @@ import { SECOND } from '../../../core/units.js';
 import { applyProfileDelta, mergeProfileRows, type ProfileRow } from '../../../profiles/profile-row.js';
 import type { StoreHealth } from '../../health.js';
 import type {
+  ComputedTraitsRow,
   IdentityKey,
   IdentityKind,
   PersonLookup,
@@ -21,6 +22,7 @@ import { SqliteCheckpointer } from './checkpointer.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SQLITE_TABLES } from './tables.js';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
+import { foldComputedTraits } from '../computed-traits.js';
 
 const require = createRequire(import.meta.url);
 const CHECKPOINT_EVERY_MS = 1 * SECOND;
@@ -187,8 +189,32 @@ export class SqliteStateStore implements StateStore {
       mergedPersonIds: (this.sql.mergedInto.all(row.person_id) as { person_id: string }[]).map((r) => r.person_id),
       email: profile.email,
       traits: profile.traits,
+      computedTraits: this.readComputedTraits(row.person_id) ?? {},
       createdAt: row.created_at,
     };
+  }
+
+  private readComputedTraits(personId: string): Record<string, unknown> | null {
+    const row = this.sql.computedTraits.get(personId) as { traits: string } | undefined;
+    return row ? (JSON.parse(row.traits) as Record<string, unknown>) : null;
+  }
+
+  // One transaction for the whole call: SQLite does ~100k single-row statements a second inside one, and the
+  // read-merge-write keeps keys not given (and a JSON null given) exactly as the PostgreSQL adapter does.
+  async setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void> {
+    const sql = this.sql;
+    this.db.transaction(() => {
+      const canonical = new Map<string, string>();
+      for (const { personId } of rows) {
+        if (canonical.has(personId)) continue;
+        const found = sql.canonicalPerson.get(personId) as { person_id: string } | undefined;
+        if (found) canonical.set(personId, found.person_id);
+      }
+      for (const [personId, traits] of foldComputedTraits(rows, canonical)) {
+        const merged = { ...(this.readComputedTraits(personId) ?? {}), ...traits };
+        sql.upsertComputedTraits.run(personId, JSON.stringify(merged), at);
+      }
+    })();
   }
 
   async claimNode(): Promise<() => Promise<void>> {
@@ -277,6 +303,12 @@ function prepareStatements(db: Database.Database) {
     drops: db.prepare('SELECT reason, count FROM drop_counts ORDER BY reason'),
     countPeople: db.prepare('SELECT count(*) AS n FROM persons WHERE merged_into IS NULL'),
     cursor: db.prepare('SELECT batch_seq FROM ingest_cursors WHERE node_id = ?'),
+    canonicalPerson: db.prepare('SELECT COALESCE(merged_into, person_id) AS person_id FROM persons WHERE person_id = ?'),
+    computedTraits: db.prepare('SELECT traits FROM computed_traits WHERE person_id = ?'),
+    upsertComputedTraits: db.prepare(
+      `INSERT INTO computed_traits (person_id, traits, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(person_id) DO UPDATE SET traits = excluded.traits, updated_at = excluded.updated_at`,
+    ),
     setCursor: db.prepare(
       `INSERT INTO ingest_cursors (node_id, batch_seq) VALUES (?, ?)
        ON CONFLICT(node_id) DO UPDATE SET batch_seq = excluded.batch_seq`,

@@ -59,4 +59,11 @@ export const SQLITE_TABLES: { [T in StateTable]: TableMapping<T> } = {
     toRow: (r) => ({ nodeId: String(r.node_id), batchSeq: Number(r.batch_seq) }),
     toParams: (r) => [r.nodeId, r.batchSeq],
   },
+  computedTraits: {
+    name: 'computed_traits',
+    select: 'SELECT * FROM computed_traits ORDER BY person_id',
+    insert: 'INSERT INTO computed_traits (person_id, traits, updated_at) VALUES (?, ?, ?)',
+    toRow: (r) => ({ personId: String(r.person_id), traits: parse(r.traits), updatedAt: Number(r.updated_at) }),
+    toParams: (r) => [r.personId, JSON.stringify(r.traits), r.updatedAt],
+  },
 };
