@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Browser tests need Debian's chromium (.ci/run installs it); without it they are skipped with this reason. */
+export const SKIP_WITHOUT_CHROMIUM: string | false = fs.existsSync(CHROMIUM_PATH)
+  ? false
+  : `${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
+
+export interface BrowserSession {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium; chromium.launch gives it a new, empty profile directory of its own. The host resolver knows only loopback: no page can reach the internet,
+ * whatever a script or a link asks for.
+ */
+export async function launchChromium(): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+    },
+  };
+}
+
+/** Every request a context makes, so a test can say exactly what went over the wire (and what did not). */
+export function recordRequests(context: BrowserContext): Request[] {
+  const requests: Request[] = [];
+  context.on('request', (request) => requests.push(request));
+  return requests;
+}
+
+/** The batches the tracker posted, parsed. */
+export function batchesSent(requests: Request[]): { sentAt: string; writeKey: string; batch: any[] }[] {
+  return requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/batch').map((r) => JSON.parse(r.postData() ?? '{}'));
+}
+
+/**
+ * Run the page's (paused, fake) clock forward far enough for the tracker's batch timer, and wait for the batch
+ * it sends to be answered (the server answers only once the events are durable).
+ */
+export async function deliverBatch(page: Page, runMs = 1_100): Promise<any> {
+  const answered = page.waitForResponse((res) => new URL(res.url()).pathname === '/v1/batch' && res.request().method() === 'POST', { timeout: 15_000 });
+  await page.clock.runFor(runMs);
+  const response = await answered;
+  return JSON.parse(response.request().postData() ?? '{}');
+}
