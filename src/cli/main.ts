@@ -4,6 +4,9 @@ import { VERSION } from '../core/version.js';
 import { startCommand } from './start.js';
 import { importCommand } from './import/command.js';
 import { migrateCommand } from './migrate.js';
+import { ltvCommand } from './ltv.js';
+import { queryCommand } from './query.js';
+import { demoCommand } from './demo.js';
 
 const program = new Command('crumbtrail')
   .description('Customer data and lifecycle-marketing platform')
@@ -19,10 +22,14 @@ program
   .option('--state <url>', 'PostgreSQL state store, postgres://user:password@host:5432/db (env CRUMBTRAIL_STATE_URL)')
   .option('--node-id <id>', 'this node\'s name when several share the stores (env CRUMBTRAIL_NODE_ID)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env CRUMBTRAIL_LOG_LEVEL)')
+  .option('--demo', 'load the demo shop history (crumbtrail demo, defaults) in the background once listening, if the store is empty')
   .action(startCommand);
 
 importCommand(program);
 migrateCommand(program);
+ltvCommand(program);
+queryCommand(program);
+demoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../core/config.js';
 import { startServer } from '../server/runtime.js';
 import { DATA_FILES } from '../server/stores.js';
+import { systemClock } from '../core/clock.js';
+import { demoOnStart } from '../demo/on-start.js';
 
 export interface StartFlags {
   port?: string;
@@ -11,6 +13,8 @@ export interface StartFlags {
   state?: string;
   nodeId?: string;
   logLevel?: string;
+  /** Load the demo history into an empty store once listening (docs/demo-data.md). */
+  demo?: boolean;
 }
 
 export async function startCommand(flags: StartFlags): Promise<void> {
@@ -36,6 +40,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
     lines.push(`Admin token and write key: ${path.join(config.dataDir, DATA_FILES.credentials)} (or your environment)`);
   }
   process.stderr.write(`${lines.join('\n')}\n`);
+  const demo = demoOnStart(server, { load: flags.demo === true, clock: systemClock });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -47,7 +52,8 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
-    server.close().then(
+    // The demo's last batch first: a keep-alive connection that is busy when the server closes lingers.
+    demo.stop().then(() => server.close()).then(
       () => {
         logger.info('stopped cleanly');
         process.exit(0);

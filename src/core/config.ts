@@ -23,6 +23,10 @@ export const DEFAULTS = {
   /** A person absorbs at most this many other persons through identify/alias (runaway-merge guard). */
   maxMergesPerPerson: 100,
   shutdownTimeoutMs: 30_000,
+  /** Refit the customer-value models and rewrite their computed traits this often; 0 disables (docs/models.md). */
+  ltvRefreshMs: 24 * HOUR,
+  /** Recompute the analytics computed traits (lifecycleStage, churnSignals, onboarding) this often; 0 disables. */
+  analyticsRefreshMs: 24 * HOUR,
 } as const;
 
 const ENV = {
@@ -41,6 +45,8 @@ const ENV = {
   maxBufferedEvents: 'CRUMBTRAIL_MAX_BUFFERED_EVENTS',
   dedupWindowMs: 'CRUMBTRAIL_DEDUP_WINDOW_MS',
   maxMergesPerPerson: 'CRUMBTRAIL_MAX_MERGES_PER_PERSON',
+  ltvRefreshMs: 'CRUMBTRAIL_LTV_REFRESH',
+  analyticsRefreshMs: 'CRUMBTRAIL_ANALYTICS_REFRESH',
 } as const;
 
 type ConfigKey = keyof typeof ENV;
@@ -69,6 +75,17 @@ const urlWithScheme = (schemes: string[], what: string) =>
     })
     .optional();
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: HOUR, d: DAY };
+/** A duration: milliseconds as a number, or text like `90s`, `30m`, `24h`, `7d`; 0 means off. */
+const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(String(value));
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 0 (off), 3600000, 30m, 24h or 7d' });
+    return z.NEVER;
+  }
+  return Math.round(Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms']!);
+});
+
 const configSchema = z.object({
   port: integer(0, 65535),
   host: z.string().min(1),
@@ -87,6 +104,8 @@ const configSchema = z.object({
   maxBufferedEvents: integer(1, 10_000_000),
   dedupWindowMs: integer(DAY, 365 * DAY),
   maxMergesPerPerson: integer(0, 100_000),
+  ltvRefreshMs: duration,
+  analyticsRefreshMs: duration,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>> & { readonly shutdownTimeoutMs: number };

@@ -51,6 +51,38 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'The query string or path parameters are invalid. See details for what to change.',
   },
+  CT_INVALID_ANALYTICS_QUERY: {
+    status: 400,
+    message: 'The analytics query definition is invalid. See details for the field to change and docs/analytics.md for each kind.',
+  },
+  CT_UNKNOWN_QUERY_KIND: {
+    status: 404,
+    message: 'No such query kind. Use funnel, cart-abandonment, retention, engagement, churn-drivers, onboarding, lifecycle, paths or attribution.',
+  },
+  CT_INVALID_LTV_OPTIONS: {
+    status: 400,
+    message: 'The customer-value model options are invalid. See details; dates are YYYY-MM-DD and the calibration end must come before the holdout end.',
+  },
+  CT_LTV_NOT_FITTED: {
+    status: 404,
+    message: 'No customer-value model has been fitted yet. POST /api/models/ltv/fit (or run `crumbtrail ltv fit`) first.',
+  },
+  CT_LTV_TOO_FEW_CUSTOMERS: {
+    status: 422,
+    message: 'Too few customers to fit a customer-value model: it needs at least 20 customers with an order on or before the calibration end. Check the order event name and the calibration end.',
+  },
+  CT_LTV_NO_REPEAT_BUYERS: {
+    status: 422,
+    message: 'No customer ordered again within the calibration period, so repeat-purchase rates cannot be estimated. Move the calibration end later or check the order event name.',
+  },
+  CT_LTV_NEGATIVE_REVENUE: {
+    status: 422,
+    message: 'Some orders have negative revenue. Send refunds as a separate event, or correct the revenue property, before fitting spend.',
+  },
+  CT_LTV_FIT_FAILED: {
+    status: 422,
+    message: 'The model could not be fitted to this data (the likelihood has no finite maximum). Try another model or time unit, or a longer calibration period.',
+  },
   CT_PERSON_NOT_FOUND: {
     status: 404,
     message: 'No person matches. Check the personId, userId, anonymousId or email.',

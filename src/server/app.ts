@@ -3,12 +3,15 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { adminRoutes, type AdminDeps } from '../admin/routes.js';
+import { analyticsRoutes, type AnalyticsDeps } from '../analytics/routes.js';
 import { registerBodyParsers } from '../collect/body-parser.js';
 import { collectRoutes, type CollectDeps } from '../collect/routes.js';
 import { CrumbtrailError, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { modelRoutes, type ModelDeps } from '../models/routes.js';
+import { webRoutes, type WebDeps } from '../web/routes.js';
 
-export type AppDeps = CollectDeps & AdminDeps & { logger: Logger };
+export type AppDeps = CollectDeps & AdminDeps & WebDeps & ModelDeps & AnalyticsDeps & { logger: Logger };
 
 /** Fastify's own error codes, translated into the catalog so every 4xx carries a Crumbtrail code. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -81,6 +84,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => collectRoutes(scope, deps));
   await app.register(async (scope) => adminRoutes(scope, deps));
+  await app.register(async (scope) => analyticsRoutes(scope, deps));
+  await app.register(async (scope) => modelRoutes(scope, deps));
+  await app.register(async (scope) => webRoutes(scope, deps));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

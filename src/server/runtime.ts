@@ -8,6 +8,9 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { VERSION } from '../core/version.js';
 import { IdentityResolver } from '../identity/resolve.js';
 import { Ingestor } from '../ingest/ingestor.js';
+import { AnalyticsTraits } from '../analytics/traits.js';
+import { JobScheduler } from '../jobs/scheduler.js';
+import { LtvService } from '../models/service.js';
 import { Metrics } from '../ops/metrics.js';
 import { buildApp } from './app.js';
 import { loadCredentials, type Credentials } from './credentials.js';
@@ -31,6 +34,10 @@ export interface Runtime extends Stores {
   credentials: Credentials & { generated: (keyof Credentials)[] };
   pipeline: CollectPipeline;
   ingestor: Ingestor;
+  /** Clock-driven periodic jobs (the LTV refresh; analytics jobs register here too). */
+  scheduler: JobScheduler;
+  ltv: LtvService;
+  analyticsTraits: AnalyticsTraits;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,12 @@ async function assemble(
     buffer: { maxEvents: config.flushMaxEvents, intervalMs: config.flushIntervalMs, maxBufferedEvents: config.maxBufferedEvents },
   });
   await ingestor.recover();
+  const ltv = new LtvService({ ...stores, clock, logger, dataDir: config.dataDir });
+  const scheduler = new JobScheduler(clock, logger);
+  scheduler.register('ltv-refresh', config.ltvRefreshMs, () => ltv.refresh());
+  const analyticsTraits = new AnalyticsTraits({ ...stores, clock, logger });
+  scheduler.register('analytics-traits', config.analyticsRefreshMs, () => analyticsTraits.refresh());
+  scheduler.start();
 
   let closed: Promise<void> | null = null;
   return {
@@ -88,8 +101,12 @@ async function assemble(
     credentials,
     pipeline: new CollectPipeline(geo),
     ingestor,
+    scheduler,
+    ltv,
+    analyticsTraits,
     close: () =>
       (closed ??= (async () => {
+        await scheduler.stop();
         await ingestor.close();
         await closeStores();
       })()),

@@ -65,8 +65,13 @@ export async function profileOf(runtime: Runtime, userId: string) {
 }
 
 export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CRUMBTRAIL_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', ...args], { cwd: ROOT, env });
+  return runCrumbtrail(['import', ...args]);
+}
+
+/** Run `crumbtrail …` from source with no CRUMBTRAIL_* variables but those given. */
+export function runCrumbtrail(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CRUMBTRAIL_'))), ...extraEnv };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

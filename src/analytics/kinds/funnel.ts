@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { CrumbtrailError } from '../../core/errors.js';
+import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange, unitField } from '../definition.js';
+import { eventCondition, latestTrait, scopedEvents } from '../sql/filters.js';
+import { Params } from '../sql/params.js';
+import { walkFunnel, parsePackedTrail, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
+import { defineKind, ITEM_SEP, median, ratio, type QueryContext } from './kind.js';
+import { actorColumn } from './actor.js';
+
+const MAX_STEPS = 20;
+/** Steps + exclusions up to this many travel packed into one integer with the time (ts·2^6 + mask < 2^53 until year 6400). */
+const PACKED_MASK_BITS = 6;
+
+export const funnelSchema = z.strictObject({
+  steps: z.array(eventMatchSchema).min(2).max(MAX_STEPS),
+  window: durationSchema.default('7d').describe('Every step must happen within this time of the first'),
+  order: z.enum(['ordered', 'strict', 'any']).default('ordered')
+    .describe('ordered: steps in order, other events may come between; strict: no other event between steps; any: steps in any order'),
+  breakdown: z.union([z.strictObject({ property: z.string().min(1) }), z.strictObject({ trait: z.string().min(1) })]).optional(),
+  exclusions: z.array(z.strictObject({ event: z.string().min(1), betweenSteps: z.tuple([z.number().int().min(0), z.number().int().min(1)]) })).max(10).optional()
+    .describe('An attempt with this event between the two steps (0-based) counts only up to the first of them'),
+  ...commonFields,
+  ...unitField,
+});
+export type FunnelDefinition = z.output<typeof funnelSchema>;
+
+interface StepResult {
+  event: string;
+  count: number;
+  conversionFromPrevious: number;
+  conversionFromFirst: number;
+  medianSecondsToConvert: number | null;
+}
+
+function summarise(def: FunnelDefinition, attempts: Attempt[]): StepResult[] {
+  // One pass: how many reached each step, and each step's time from the previous one.
+  const reached = new Array<number>(def.steps.length).fill(0);
+  const seconds = def.steps.map(() => [] as number[]);
+  for (const a of attempts) {
+    for (let i = 0; i < a.depth; i++) {
+      reached[i]!++;
+      if (i > 0) seconds[i]!.push((a.times[i]! - a.times[i - 1]!) / 1000);
+    }
+  }
+  return def.steps.map((step, i) => ({
+    event: step.event,
+    count: reached[i]!,
+    conversionFromPrevious: i === 0 ? 1 : ratio(reached[i]!, reached[i - 1]!),
+    conversionFromFirst: ratio(reached[i]!, attempts.length),
+    medianSecondsToConvert: i === 0 ? null : median(seconds[i]!),
+  }));
+}
+
+function validate(def: FunnelDefinition): Exclusion[] {
+  return (def.exclusions ?? []).map((exclusion, j) => {
+    const [from, to] = exclusion.betweenSteps;
+    if (from >= to || to >= def.steps.length) {
+      throw new CrumbtrailError('CT_INVALID_ANALYTICS_QUERY', `exclusions[${j}].betweenSteps must be two step indexes, first < second < ${def.steps.length}`);
+    }
+    if (def.order === 'any') throw new CrumbtrailError('CT_INVALID_ANALYTICS_QUERY', 'exclusions need an ordered or strict funnel');
+    return { bit: def.steps.length + j, from, to };
+  });
+}
+
+/** A trait's raw JSON text as the text shown for it: strings without quotes, other values as JSON. */
+export function traitText(raw: string | null): string | null {
+  if (raw === null) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    return raw;
+  }
+}
+
+async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
+  const exclusions = validate(def);
+  const d = ctx.dialect;
+  const p = new Params();
+  let events = scopedEvents(d, p, timeRange(def), def.where);
+  const bits = [...def.steps.map((s) => eventCondition(s, d, p)), ...(def.exclusions ?? []).map((e) => eventCondition({ event: e.event }, d, p))];
+  const mask = bits.map((cond, i) => `CASE WHEN ${cond} THEN ${2 ** i} ELSE 0 END`).join(' + ');
+  let value = `CAST(NULL AS VARCHAR)`;
+  if (def.breakdown && 'property' in def.breakdown) value = d.jsonText('properties', p.add(def.breakdown.property));
+  if (def.breakdown && 'trait' in def.breakdown) {
+    events = d.leftJoinOnPid(events, latestTrait(def.breakdown.trait, d, p, d.events(p, {})), 'v AS breakdown_value');
+    value = 'breakdown_value';
+  }
+  if (d.name === 'clickhouse' && value.startsWith('CAST(NULL')) value = 'CAST(NULL AS Nullable(String))';
+  const actor = actorColumn(def.unit, d);
+  // Strict funnels need every event of the person (anything between two steps breaks the sequence).
+  const relevant = def.order === 'strict' ? '1 = 1' : 'mask > 0';
+  const packed = !def.breakdown && bits.length <= PACKED_MASK_BITS;
+  let trail: string;
+  if (packed) {
+    // The common case as one integer per event (ts·64 + mask): sorting integer lists is several times cheaper than
+    // building and sorting text, and the order (time, then mask) is the same as the text form's.
+    trail = d.sortedJoinNumbers(`ts * ${2 ** PACKED_MASK_BITS} + mask`, ITEM_SEP);
+  } else {
+    const encodedValue = `CASE WHEN value IS NULL OR value = '' THEN '' ELSE ${d.concat("'='", d.strip('value', ITEM_SEP))} END`;
+    const paddedMask = d.concat(`substring('0000000000', 1, 10 - length(${d.intText('mask')}))`, d.intText('mask'));
+    trail = d.sortedJoin(d.concat(d.concat(d.sortableTime('ts'), "':'"), d.concat(d.concat(paddedMask, "':'"), encodedValue)), ITEM_SEP);
+  }
+  // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
+  const sql = `SELECT actor, ${trail} AS trail FROM (
+      SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}
+    ) WHERE ${relevant} GROUP BY actor`;
+  const rows = await ctx.reader.query<{ actor: string; trail: string }>(sql, p.values);
+  const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
+  const attempts: Attempt[] = [];
+  const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
+  for (const row of rows) {
+    const attempt = walkFunnel(packed ? parsePackedTrail(row.trail, ITEM_SEP, PACKED_MASK_BITS) : parseTrail(row.trail, ITEM_SEP), options);
+    if (attempt && byTrait) attempt.value = traitText(attempt.value);
+    if (attempt) attempts.push(attempt);
+  }
+  const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: summarise(def, attempts) };
+  if (def.breakdown) {
+    const groups = new Map<string | null, Attempt[]>();
+    for (const a of attempts) {
+      const group = groups.get(a.value);
+      if (group) group.push(a);
+      else groups.set(a.value, [a]);
+    }
+    result.breakdown = [...groups.entries()]
+      .map(([v, group]) => ({ value: v, steps: summarise(def, group) }))
+      .sort((a, b) => b.steps[0]!.count - a.steps[0]!.count || String(a.value).localeCompare(String(b.value)));
+  }
+  return result;
+}
+
+export const funnel = defineKind({
+  name: 'funnel',
+  summary: 'Conversion through ordered steps within a window, per person (or session), with breakdowns and exclusions',
+  schema: funnelSchema,
+  run: runFunnel,
+});

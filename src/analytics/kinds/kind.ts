@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
+import type { AnalyticsReader } from '../../store/event-store/port.js';
+import type { Dialect } from '../sql/dialect.js';
+
+export interface QueryContext {
+  reader: AnalyticsReader;
+  dialect: Dialect;
+  clock: Clock;
+}
+
+/** One analytics query kind: its definition schema (validated, documented in OpenAPI) and how it runs. */
+export interface QueryKind<S extends z.ZodType = z.ZodType> {
+  name: string;
+  summary: string;
+  schema: S;
+  run(definition: z.output<S>, context: QueryContext): Promise<unknown>;
+}
+
+export function defineKind<S extends z.ZodType>(kind: QueryKind<S>): QueryKind<S> {
+  return kind;
+}
+
+/** Exact median of numbers (mean of the two middle values), null for none. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const ratio = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
+
+/** Separators for per-person trails built in SQL: control characters no event text is expected to hold. */
+export const ITEM_SEP = '\u001e';

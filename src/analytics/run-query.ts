@@ -1,0 +1,28 @@
+import type { Clock } from '../core/clock.js';
+import { CrumbtrailError } from '../core/errors.js';
+import type { AnalyticsReader } from '../store/event-store/port.js';
+import { QUERY_KINDS } from './kinds/index.js';
+import type { QueryContext } from './kinds/kind.js';
+import { clickhouse } from './sql/clickhouse.js';
+import type { Dialect } from './sql/dialect.js';
+import { duckdb } from './sql/duckdb.js';
+
+export function dialectFor(reader: AnalyticsReader): Dialect {
+  return reader.dialect === 'duckdb' ? duckdb : clickhouse(reader.tables);
+}
+
+export function queryContext(reader: AnalyticsReader, clock: Clock): QueryContext {
+  return { reader, dialect: dialectFor(reader), clock };
+}
+
+/** Validate a definition for `kind` and run it: the one entry point for the API, the CLI and jobs. */
+export async function runAnalyticsQuery(kind: string, definition: unknown, context: QueryContext): Promise<unknown> {
+  const found = QUERY_KINDS.find((k) => k.name === kind);
+  if (!found) throw new CrumbtrailError('CT_UNKNOWN_QUERY_KIND', `"${kind}" is not a query kind`);
+  const parsed = found.schema.safeParse(definition ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new CrumbtrailError('CT_INVALID_ANALYTICS_QUERY', issues.map((i) => `${i.path || '(definition)'}: ${i.message}`).join('; '), { issues });
+  }
+  return found.run(parsed.data, context);
+}

@@ -1,0 +1,80 @@
+import type { AnalyticsDialect } from '../../store/event-store/port.js';
+import type { Params } from './params.js';
+
+export type Period = 'day' | 'week' | 'month';
+
+/** A URL's scheme, optional user info, then its host (the first group): the same RE2 pattern on both engines. */
+export const URL_HOST = '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)';
+
+/**
+ * The few places where DuckDB and ClickHouse 18.16 SQL differ, as functions returning SQL text. The query
+ * kinds (src/analytics/kinds/) build their SQL from these, so most of a query is written once; where an engine
+ * needs a different shape altogether, the kind branches on `name`.
+ *
+ * Every relation exposes canonical events as `ev`-style columns: pid (the person after merges), ts (epoch ms),
+ * type, event (track name, or `$page`, `$screen`, `$identify`, `$group`, `$alias` for other calls), session_id,
+ * path, url, referrer, revenue, utm_source, utm_medium, utm_campaign, properties and traits (JSON text).
+ */
+export interface Dialect {
+  readonly name: AnalyticsDialect;
+  /** The canonical events, bots excluded, within [from, to) when given. */
+  events(params: Params, window: { from?: number | undefined; to?: number | undefined }): string;
+  /** A top-level JSON key of `column` as its raw JSON text (`"shoes"`, `12.5`, `true`), NULL when absent. */
+  jsonRaw(column: string, keyParam: string): string;
+  /** A top-level JSON key as text (strings unquoted), NULL when absent. */
+  jsonText(column: string, keyParam: string): string;
+  /** A top-level JSON key as a number (NULL when absent or not numeric). */
+  jsonNumber(column: string, keyParam: string): string;
+  /** `expr` is one of the values of the list parameter. */
+  inList(expr: string, listParam: string): string;
+  /** Exact median (mean of the two middle values for an even count), NULL for no rows. */
+  median(expr: string): string;
+  /** Value of `value` at the row with the largest `by`. */
+  argMax(value: string, by: string): string;
+  /** The number of the calendar period (UTC) holding epoch-ms `ts`: consecutive periods differ by one. */
+  periodNumber(ts: string, period: Period): string;
+  /** Aggregate: the rows' `item` texts joined by `sep` in ascending order of `orderBy` (then `item`). */
+  joinedInOrder(item: string, orderBy: string, sep: string): string;
+  /** Integer division. */
+  intDiv(a: string, b: string): string;
+  /** Count of rows where `cond` holds (aggregate). */
+  countIf(cond: string): string;
+  /** Cast a number to text without trailing `.0` for integers. */
+  intText(expr: string): string;
+  /** `needle` occurs in `haystack`. */
+  contains(haystack: string, needle: string): string;
+  /** Raw JSON text as a number, NULL when it is not one. */
+  rawNumber(expr: string): string;
+  /** Text concatenation of two expressions. */
+  concat(a: string, b: string): string;
+  /** `text` with every `target` removed. */
+  strip(text: string, target: string): string;
+  /** `relation` (with a `pid` column) left-joined to `left` on pid: unmatched rows get NULL or '' (ClickHouse). */
+  leftJoinOnPid(left: string, relation: string, columns: string): string;
+  /** Distinct count of `expr` over rows where `cond` holds (aggregate). */
+  countDistinctIf(expr: string, cond: string): string;
+  /** `left` inner-joined to `relation` on pid, with the named columns of `relation` added. */
+  innerJoinOnPid(left: string, relation: string, columns: string): string;
+  /** A nullable number as text that JS `Number()` reads back exactly ('' for NULL). */
+  numberText(expr: string): string;
+  /** Aggregate: the rows' `expr` values as a list (an array). */
+  collectList(expr: string): string;
+  /** The list holds a value in [lo, hi] (false for a NULL or empty list). */
+  listHasBetween(list: string, lo: string, hi: string): string;
+  /** The lower-cased host of a URL text (`https://www.google.com/x` → `www.google.com`), '' for NULL or no host. */
+  urlHost(expr: string): string;
+  /** The third '/'-separated part of a URL text (`user@host:port` of `scheme://user@host:port/…`): cheap, no regex. */
+  urlAuthority(expr: string): string;
+  /**
+   * Aggregate: the rows' `item` texts sorted as text and joined by `sep`. With items that start with
+   * sortableTime(ts) this is time order; cheaper than an ordered aggregate (DuckDB sorts each group's list at once).
+   */
+  sortedJoin(item: string, sep: string): string;
+  /** Epoch ms as fixed-width text (16 digits, offset so times from 1900 on are positive): text order = time order. */
+  sortableTime(ts: string): string;
+  /** Aggregate: the rows' integer `expr` values in ascending order, as text joined by `sep`. */
+  sortedJoinNumbers(expr: string, sep: string): string;
+}
+
+/** Added to epoch ms before sortableTime pads it: 1900-01-01 is −2.2e12 ms. */
+export const SORTABLE_TIME_OFFSET = 3_000_000_000_000;
