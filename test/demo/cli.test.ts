@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { planDemo } from '../../src/demo/generate.js';
-import { ROOT } from '../support/import.js';
+import { runCrumbtrail } from '../support/import.js';
 import { tempDataDir } from '../support/server.js';
 
 // The command's wiring (flags, report, exit codes) on a data folder; the ingestion itself is test/demo/ingest.test.ts.
@@ -13,18 +12,7 @@ after(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function demoCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CRUMBTRAIL_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const demoCli = (args: string[]) => runCrumbtrail(['demo', ...args]);
 
 describe('crumbtrail demo (CLI)', () => {
   test('loads a small history into a data folder and reports it', async () => {

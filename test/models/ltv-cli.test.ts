@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { mulberry32 } from '../../src/core/prng.js';
 import { DAY } from '../../src/core/units.js';
-import { ROOT } from '../support/import.js';
+import { runCrumbtrail } from '../support/import.js';
 import { ADMIN_TOKEN, startTestServer, testEnv, TEST_PAIR, type TestStores } from '../support/server.js';
 
 /** `crumbtrail ltv …` as a child process, on these stores (the environment names the scale-out ones and the secrets). */
-function cli(args: string[], stores: TestStores, { adminTokenInEnv = true } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], stores: TestStores, { adminTokenInEnv = true } = {}) {
   const env: NodeJS.ProcessEnv = { ...testEnv(stores), CRUMBTRAIL_LOG_LEVEL: 'silent' };
   if (!adminTokenInEnv) delete env.CRUMBTRAIL_ADMIN_TOKEN;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ltv', ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCrumbtrail(['ltv', ...args], env);
 }
 
 test(`crumbtrail ltv fit|show over HTTP with the admin token, and in-process on the data folder (${TEST_PAIR})`, async () => {
