@@ -3,13 +3,9 @@ import { CrumbtrailError } from '../core/errors.js';
 import type { AnalyticsReader } from '../store/event-store/port.js';
 import { QUERY_KINDS } from './kinds/index.js';
 import type { QueryContext } from './kinds/kind.js';
-import { clickhouse } from './sql/clickhouse.js';
-import type { Dialect } from './sql/dialect.js';
-import { duckdb } from './sql/duckdb.js';
+import { dialectFor } from './sql/dialect-for.js';
 
-export function dialectFor(reader: AnalyticsReader): Dialect {
-  return reader.dialect === 'duckdb' ? duckdb : clickhouse(reader.tables);
-}
+export { dialectFor };
 
 export function queryContext(reader: AnalyticsReader, clock: Clock): QueryContext {
   return { reader, dialect: dialectFor(reader), clock };

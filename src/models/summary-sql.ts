@@ -1,16 +1,11 @@
-import { clickhouse } from '../analytics/sql/clickhouse.js';
+import { dialectFor } from '../analytics/sql/dialect-for.js';
 import type { Dialect } from '../analytics/sql/dialect.js';
-import { duckdb } from '../analytics/sql/duckdb.js';
 import { Params } from '../analytics/sql/params.js';
 import { DAY } from '../core/units.js';
 import type { AnalyticsReader } from '../store/event-store/port.js';
 import type { CustomerSummary } from './sample.js';
 import type { OrderSummary, SummaryWindow } from './summary.js';
 import { UNIT_DAYS } from './time-unit.js';
-
-export function dialectOf(reader: AnalyticsReader): Dialect {
-  return reader.dialect === 'duckdb' ? duckdb : clickhouse(reader.tables);
-}
 
 interface SummaryRow {
   person_id: string;
@@ -40,7 +35,7 @@ function purchaseDays(d: Dialect, params: Params, event: string, window: Summary
  * has none). It equals summarisePurchaseDays() on the same purchases; test/models/summary.test.ts checks it.
  */
 export async function summariseInStore(reader: AnalyticsReader, event: string, window: SummaryWindow): Promise<OrderSummary> {
-  const d = dialectOf(reader);
+  const d = dialectFor(reader);
   const params = new Params();
   const cal = params.add(window.calibrationEndDay);
   // The first day's revenue is the revenue at the smallest day: argMax over −day (the dialects have argMax).
