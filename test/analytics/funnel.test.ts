@@ -18,6 +18,7 @@ const STEPS = [{ event: A }, { event: B }, { event: C }];
  *   u7  A@0 page@0.5 B@1                                    2, 1, 2
  *   u8  A@0 B@24 (exactly the window)                       2, 2, 2
  *   u9  A@0 B@24h+1ms (just outside)                        1, 1, 1
+ *   u10 A@0 A@5 (only ever step 1: no walk needed)          1, 1, 1
  */
 const FIXTURE = [
   track('u1', C, 2, { category: 'shoes' }, { sessionId: 's2' }),
@@ -45,6 +46,8 @@ const FIXTURE = [
   track('u8', B, 24),
   track('u9', A, 0),
   { ...track('u9', B, 0), timestamp: new Date(Date.parse(track('u9', B, 24).timestamp) + 1).toISOString() },
+  track('u10', A, 0),
+  track('u10', A, 5),
 ];
 
 describe('funnel', () => {
@@ -57,11 +60,11 @@ describe('funnel', () => {
 
   test('ordered: counts, conversion rates and median times, once per person after identity merges', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d' });
-    assert.deepEqual(counts(r.steps), [8, 7, 2]);
+    assert.deepEqual(counts(r.steps), [9, 7, 2]);
     assert.deepEqual(r.steps.map((x: any) => x.event), [A, B, C]);
-    assert.equal(r.steps[1].conversionFromPrevious, 7 / 8);
+    assert.equal(r.steps[1].conversionFromPrevious, 7 / 9);
     assert.equal(r.steps[2].conversionFromPrevious, 2 / 7);
-    assert.equal(r.steps[2].conversionFromFirst, 2 / 8);
+    assert.equal(r.steps[2].conversionFromFirst, 2 / 9);
     assert.equal(r.steps[0].medianSecondsToConvert, null);
     // B−A seconds: 3600 (u1, u5, u6, u7), 10800 (u2), 7200 (u3), 86400 (u8) → median 3600.
     assert.equal(r.steps[1].medianSecondsToConvert, 3600);
@@ -70,35 +73,35 @@ describe('funnel', () => {
 
   test('strict: no other event of the person between steps', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d', order: 'strict' });
-    assert.deepEqual(counts(r.steps), [8, 4, 2]);
+    assert.deepEqual(counts(r.steps), [9, 4, 2]);
   });
 
   test('any order: steps in any order within the window', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d', order: 'any' });
-    assert.deepEqual(counts(r.steps), [9, 7, 3]);
+    assert.deepEqual(counts(r.steps), [10, 7, 3]);
   });
 
   test('the window boundary is inclusive', async () => {
     const r = await s.ok('funnel', { steps: [{ event: A }, { event: B }], window: '24h' });
-    assert.deepEqual(counts(r.steps), [8, 7]);
+    assert.deepEqual(counts(r.steps), [9, 7]);
     const shorter = await s.ok('funnel', { steps: [{ event: A }, { event: B }], window: '23h' });
     // u8 (24 h) drops out; u5's second entry still converts in 1 h.
-    assert.deepEqual(counts(shorter.steps), [8, 6]);
+    assert.deepEqual(counts(shorter.steps), [9, 6]);
   });
 
   test('exclusions stop an attempt at the first step of the pair', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d', exclusions: [{ event: '$page', betweenSteps: [0, 1] }] });
-    assert.deepEqual(counts(r.steps), [8, 6, 2]);
+    assert.deepEqual(counts(r.steps), [9, 6, 2]);
   });
 
   test('breakdown by a property of the entry event, and by a trait', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d', breakdown: { property: 'category' } });
     const byValue = Object.fromEntries(r.breakdown.map((b: any) => [String(b.value), counts(b.steps)]));
-    assert.deepEqual(byValue, { null: [4, 3, 0], hats: [2, 2, 1], shoes: [2, 2, 1] });
+    assert.deepEqual(byValue, { null: [5, 3, 0], hats: [2, 2, 1], shoes: [2, 2, 1] });
     assert.deepEqual(r.breakdown.map((b: any) => b.value), [null, 'hats', 'shoes']);
     const t = await s.ok('funnel', { steps: STEPS, window: '1d', breakdown: { trait: 'plan' } });
     const byPlan = Object.fromEntries(t.breakdown.map((b: any) => [String(b.value), counts(b.steps)]));
-    assert.deepEqual(byPlan, { pro: [1, 1, 1], free: [1, 1, 0], null: [6, 5, 1] });
+    assert.deepEqual(byPlan, { pro: [1, 1, 1], free: [1, 1, 0], null: [7, 5, 1] });
   });
 
   test('where filters on traits and properties; per-session counting', async () => {

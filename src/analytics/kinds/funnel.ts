@@ -77,7 +77,9 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const exclusions = validate(def);
   const d = ctx.dialect;
   const p = new Params();
-  let events = scopedEvents(d, p, timeRange(def), def.where);
+  // Strict funnels need every event (anything between two steps breaks the sequence); the others only the named ones.
+  const names = def.order === 'strict' ? undefined : [...def.steps.map((s) => s.event), ...(def.exclusions ?? []).map((e) => e.event)];
+  let events = scopedEvents(d, p, timeRange(def), def.where, names);
   const bits = [...def.steps.map((s) => eventCondition(s, d, p)), ...(def.exclusions ?? []).map((e) => eventCondition({ event: e.event }, d, p))];
   const mask = bits.map((cond, i) => `CASE WHEN ${cond} THEN ${2 ** i} ELSE 0 END`).join(' + ');
   let value = `CAST(NULL AS VARCHAR)`;
@@ -94,22 +96,30 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   let trail: string;
   if (packed) {
     // The common case as one integer per event (ts·64 + mask): sorting integer lists is several times cheaper than
-    // building and sorting text, and the order (time, then mask) is the same as the text form's.
-    trail = d.sortedJoinNumbers(`ts * ${2 ** PACKED_MASK_BITS} + mask`, ITEM_SEP);
+    // building and sorting text, and the order (time, then mask) is the same as the text form's. People whose
+    // events match a single step (most of a shop's visitors) need no walk: their trail is not even built.
+    const single = def.order === 'any' ? `${d.bitAnd('bits', 'bits - 1')} = 0` : 'bits = 1';
+    trail = `CASE WHEN ${single} THEN '' ELSE ${d.sortedJoinNumbers(`ts * ${2 ** PACKED_MASK_BITS} + mask`, ITEM_SEP)} END`;
   } else {
     const encodedValue = `CASE WHEN value IS NULL OR value = '' THEN '' ELSE ${d.concat("'='", d.strip('value', ITEM_SEP))} END`;
     const paddedMask = d.concat(`substring('0000000000', 1, 10 - length(${d.intText('mask')}))`, d.intText('mask'));
     trail = d.sortedJoin(d.concat(d.concat(d.sortableTime('ts'), "':'"), d.concat(d.concat(paddedMask, "':'"), encodedValue)), ITEM_SEP);
   }
   // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
-  const sql = `SELECT actor, ${trail} AS trail FROM (
+  const sql = `SELECT actor, ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
       SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}
     ) WHERE ${relevant} GROUP BY actor`;
-  const rows = await ctx.reader.query<{ actor: string; trail: string }>(sql, p.values);
+  const rows = await ctx.reader.query<{ actor: string; bits: number; trail: string }>(sql, p.values);
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
   const attempts: Attempt[] = [];
   const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
+  const entered = (bits: number) => (def.order === 'any' ? bits !== 0 : (bits & 1) === 1);
   for (const row of rows) {
+    if (packed && row.trail === '') {
+      // A single matching step: entered (depth 1) or not at all.
+      if (entered(Number(row.bits))) attempts.push({ depth: 1, times: [0], value: null });
+      continue;
+    }
     const attempt = walkFunnel(packed ? parsePackedTrail(row.trail, ITEM_SEP, PACKED_MASK_BITS) : parseTrail(row.trail, ITEM_SEP), options);
     if (attempt && byTrait) attempt.value = traitText(attempt.value);
     if (attempt) attempts.push(attempt);

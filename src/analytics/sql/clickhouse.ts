@@ -1,4 +1,4 @@
-import { SORTABLE_TIME_OFFSET, URL_HOST, type Dialect, type Period } from './dialect.js';
+import { namesFilter, SORTABLE_TIME_OFFSET, URL_HOST, type Dialect, type Period } from './dialect.js';
 import type { Params } from './params.js';
 
 /**
@@ -9,10 +9,11 @@ import type { Params } from './params.js';
 export function clickhouse(tables: { events: string; personAliases: string }): Dialect {
   return {
     name: 'clickhouse',
-    events(params: Params, window) {
+    events(params: Params, window, only) {
       const conds = ['is_bot = 0'];
       if (window.from !== undefined) conds.push(`timestamp >= ${params.add(window.from)}`);
       if (window.to !== undefined) conds.push(`timestamp < ${params.add(window.to)}`);
+      if (only) conds.push(namesFilter(only, params, (c) => c));
       return `(SELECT if(to_person = '', person_id, to_person) AS pid, timestamp AS ts, type,
         if(type = 'track', assumeNotNull(event), concat('$', type)) AS event, session_id, path, url, referrer,
         revenue, utm_source, utm_medium, utm_campaign, properties, traits, message_id
@@ -59,5 +60,7 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
     // 18.16 has no leftPad.
     sortableTime: (ts) => `concat(substring('0000000000000000', 1, 16 - length(toString(${ts} + ${SORTABLE_TIME_OFFSET}))), toString(${ts} + ${SORTABLE_TIME_OFFSET}))`,
       sortedJoinNumbers: (expr, sep) => `arrayStringConcat(arrayMap(x -> toString(x), arraySort(groupArray(${expr}))), '${sep}')`,
+      bitOr: (expr) => `groupBitOr(${expr})`,
+    bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
   };
 }

@@ -17,8 +17,11 @@ export const URL_HOST = '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)';
  */
 export interface Dialect {
   readonly name: AnalyticsDialect;
-  /** The canonical events, bots excluded, within [from, to) when given. */
-  events(params: Params, window: { from?: number | undefined; to?: number | undefined }): string;
+  /**
+   * The canonical events, bots excluded, within [from, to) when given; with `only`, just events of those names
+   * (filtered on the stored columns, so the engine skips the rest while it scans, before the alias join).
+   */
+  events(params: Params, window: { from?: number | undefined; to?: number | undefined }, only?: readonly string[]): string;
   /** A top-level JSON key of `column` as its raw JSON text (`"shoes"`, `12.5`, `true`), NULL when absent. */
   jsonRaw(column: string, keyParam: string): string;
   /** A top-level JSON key as text (strings unquoted), NULL when absent. */
@@ -74,7 +77,24 @@ export interface Dialect {
   sortableTime(ts: string): string;
   /** Aggregate: the rows' integer `expr` values in ascending order, as text joined by `sep`. */
   sortedJoinNumbers(expr: string, sep: string): string;
+  /** Aggregate: bitwise OR of an integer column. */
+  bitOr(expr: string): string;
+  /** Bitwise AND of two integers. */
+  bitAnd(a: string, b: string): string;
 }
 
 /** Added to epoch ms before sortableTime pads it: 1900-01-01 is −2.2e12 ms. */
 export const SORTABLE_TIME_OFFSET = 3_000_000_000_000;
+
+/** Split event names into track names and call types (`$page` → `page`) for a scan-time filter. */
+export function namesFilter(only: readonly string[], params: Params, column: (name: 'type' | 'event') => string): string {
+  const calls = only.filter((n) => CALL_NAMES.has(n)).map((n) => n.slice(1));
+  const tracks = only.filter((n) => !CALL_NAMES.has(n));
+  const parts: string[] = [];
+  // Plain OR of equalities: both engines turn it into a set lookup and DuckDB pushes it into the scan.
+  if (tracks.length > 0) parts.push(`(${column('type')} = 'track' AND (${tracks.map((n) => `${column('event')} = ${params.add(n)}`).join(' OR ')}))`);
+  for (const call of calls) parts.push(`${column('type')} = ${params.add(call)}`);
+  return parts.length > 0 ? `(${parts.join(' OR ')})` : '1 = 0';
+}
+
+const CALL_NAMES = new Set(['$page', '$screen', '$identify', '$group', '$alias', '$track']);

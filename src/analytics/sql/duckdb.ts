@@ -1,14 +1,15 @@
-import { SORTABLE_TIME_OFFSET, URL_HOST, type Dialect, type Period } from './dialect.js';
+import { namesFilter, SORTABLE_TIME_OFFSET, URL_HOST, type Dialect, type Period } from './dialect.js';
 import type { Params } from './params.js';
 
 const json = (keyParam: string) => `'$."' || replace(${keyParam}, '"', '\\"') || '"'`;
 
 export const duckdb: Dialect = {
   name: 'duckdb',
-  events(params: Params, window) {
+  events(params: Params, window, only) {
     const conds = ['NOT e.is_bot'];
     if (window.from !== undefined) conds.push(`e.timestamp >= make_timestamp(${params.add(window.from * 1000)})`);
     if (window.to !== undefined) conds.push(`e.timestamp < make_timestamp(${params.add(window.to * 1000)})`);
+    if (only) conds.push(namesFilter(only, params, (c) => `e.${c}`));
     return `(SELECT COALESCE(a.to_person, e.person_id) AS pid, epoch_ms(e.timestamp) AS ts, e.type,
       CASE WHEN e.type = 'track' THEN e.event ELSE '$' || e.type END AS event, e.session_id, e.path, e.url, e.referrer,
       e.revenue, e.utm_source, e.utm_medium, e.utm_campaign, e.properties, e.traits, e.message_id
@@ -46,4 +47,6 @@ export const duckdb: Dialect = {
   sortedJoin: (item, sep) => `array_to_string(list_sort(list(${item})), '${sep}')`,
   sortableTime: (ts) => `lpad(CAST(${ts} + ${SORTABLE_TIME_OFFSET} AS VARCHAR), 16, '0')`,
   sortedJoinNumbers: (expr, sep) => `array_to_string(list_sort(list(${expr})), '${sep}')`,
+  bitOr: (expr) => `bit_or(${expr})`,
+  bitAnd: (a, b) => `(${a} & ${b})`,
 };

@@ -89,8 +89,14 @@ function traitCondition(filter: TraitFilter, d: Dialect, p: Params, events: stri
  * The events a query considers: canonical events in the time range, narrowed by the definition's `where`
  * (property filters on each event, trait filters on the person). Returns a relation text.
  */
-export function scopedEvents(d: Dialect, p: Params, range: { from?: number | undefined; to?: number | undefined }, where: Filter[] = []): string {
-  const events = d.events(p, range);
+export function scopedEvents(
+  d: Dialect,
+  p: Params,
+  range: { from?: number | undefined; to?: number | undefined },
+  where: Filter[] = [],
+  only?: readonly string[],
+): string {
+  const events = d.events(p, range, only);
   if (where.length === 0) return events;
   // Trait values come from identify calls at any time, not only those inside the range.
   const allTime = d.events(p, {});

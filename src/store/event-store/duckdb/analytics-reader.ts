@@ -31,14 +31,39 @@ function bind(params: Record<string, QueryValue>): { values: Record<string, Duck
   return { values, types };
 }
 
-/** Analytic queries on the reader connection, so they never wait behind an append. */
+/** DuckDB's buffer pool outside and during analytic queries (see DuckDbAnalyticsReader). */
+export interface QueryMemory {
+  /** The instance's usual memory_limit (sized for ingestion). */
+  base: string;
+  /** The limit while at least one analytic query runs. */
+  query: string;
+}
+
+/**
+ * Analytic queries on the reader connection, so they never wait behind an append. Per-person aggregates (lists of
+ * a person's events) cannot spill to disk, and the buffer pool that keeps ingestion lean is too small for them on
+ * a year of a shop's history, so the limit is raised while analytic queries run and put back after the last one.
+ */
 export class DuckDbAnalyticsReader implements AnalyticsReader {
   readonly dialect = 'duckdb';
   readonly tables = { events: 'events', personAliases: 'person_aliases' };
+  private running = 0;
 
-  constructor(private readonly connection: () => DuckDBConnection) {}
+  constructor(
+    private readonly connection: () => DuckDBConnection,
+    private readonly memory: QueryMemory | null = null,
+  ) {}
 
   async query<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue> = {}): Promise<T[]> {
+    if (this.memory && this.running++ === 0) await this.connection().run(`SET memory_limit = '${this.memory.query}'`);
+    try {
+      return await this.run<T>(sql, params);
+    } finally {
+      if (this.memory && --this.running === 0) await this.connection().run(`SET memory_limit = '${this.memory.base}'`);
+    }
+  }
+
+  private async run<T>(sql: string, params: Record<string, QueryValue>): Promise<T[]> {
     // DuckDB refuses values for parameters the statement does not have; a caller may share one set across queries.
     const used = new Set([...sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
     const { values, types } = bind(Object.fromEntries(Object.entries(params).filter(([name]) => used.has(name))));
