@@ -10,11 +10,38 @@ import {
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
 import { DuckDbAnalyticsReader } from './analytics-reader.js';
+import { MessageIdFilter } from './message-id-filter.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
 
+/**
+ * DuckDB's buffer pool. Its default is 80% of RAM; an embedded default shares the machine with everything else.
+ * Not lower: a checkpoint needs room for the rows it rewrites, and at 48 MB (with 32 MB checkpoints) loading the demo
+ * history failed a checkpoint ("failed to pin block") and DuckDB invalidated the database until a restart. 64 MB
+ * passed every test but with too little proven margin; 128 MB is 4× the checkpoint threshold.
+ */
 const DUCKDB_MEMORY_LIMIT = '128MB';
+/**
+ * DuckDB checkpoints (rewrites the table's newest row group into compressed storage) whenever the WAL passes this.
+ * Its default, 16 MB, is about 10 group commits of bench/ingest, and each checkpoint rewrites the whole open row
+ * group again: checkpoints took about 40% of the DuckDB CPU of an append. 32 MB halves how often that happens; in
+ * bench/ingest 32 and 64 MB cost the same within noise. The price is a longer WAL replay after a crash (well under
+ * a second), not durability.
+ */
+const DUCKDB_CHECKPOINT_THRESHOLD = '32MB';
+/** The messageId filter starts sized for this many ids (2 MB) and doubles when it fills. */
+const MESSAGE_ID_FILTER_MIN_CAPACITY = 1_000_000;
+
+export interface DuckDbEventStoreOptions {
+  /** Smallest capacity of the in-memory messageId filter (tests make it small to exercise its rebuild). */
+  messageIdFilterMinCapacity?: number;
+}
+/**
+ * The buffer pool while analytic queries run (src/analytics): per-person aggregates over a year of a shop's
+ * history cannot spill to disk, and bench:analytics keeps the server under 500 MB with this at 10M events.
+ */
+const DUCKDB_QUERY_MEMORY_LIMIT = '384MB';
 /** Connection-local staging for appends (see append()). */
 const STAGING_TABLE = 'events_staging';
 
@@ -67,18 +94,28 @@ const APPENDERS: Record<LogicalType, Append> = {
  */
 export class DuckDbEventStore implements EventStore {
   readonly engine = 'duckdb';
-  readonly analytics = new DuckDbAnalyticsReader(() => this.reader);
+  readonly analytics = new DuckDbAnalyticsReader(() => this.reader, { base: DUCKDB_MEMORY_LIMIT, query: DUCKDB_QUERY_MEMORY_LIMIT });
+  /** Every messageId in the log received at or after `filterSince`, plus any this process appended (see seenMessageIds). */
+  private idFilter: MessageIdFilter | null = null;
+  private filterSince = Number.POSITIVE_INFINITY;
+  private filterLoading: Promise<void> | null = null;
+  /** Batches between "ids added to the filter" and "committed", so a filter built meanwhile gets their ids too. */
+  private readonly appending = new Set<StoredEvent[]>();
+  /** Writes share the writer connection (its staging table, its transactions), so they run one after another. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    private readonly filterMinCapacity: number,
   ) {}
 
-  static async open(file: string): Promise<DuckDbEventStore> {
+  static async open(file: string, options: DuckDbEventStoreOptions = {}): Promise<DuckDbEventStore> {
     // DuckDB's default memory limit is 80% of RAM; an embedded default shares the machine with everything else.
-    const instance = await DuckDBInstance.create(file, { memory_limit: DUCKDB_MEMORY_LIMIT });
-    return new DuckDbEventStore(instance, await instance.connect(), await instance.connect());
+    const instance = await DuckDBInstance.create(file, { memory_limit: DUCKDB_MEMORY_LIMIT, checkpoint_threshold: DUCKDB_CHECKPOINT_THRESHOLD });
+    const filterMinCapacity = options.messageIdFilterMinCapacity ?? MESSAGE_ID_FILTER_MIN_CAPACITY;
+    return new DuckDbEventStore(instance, await instance.connect(), await instance.connect(), filterMinCapacity);
   }
 
   async migrate(): Promise<void> {
@@ -97,7 +134,6 @@ export class DuckDbEventStore implements EventStore {
         throw error;
       }
     }
-    await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} AS SELECT * FROM events WHERE false`);
   }
 
   /**
@@ -105,9 +141,27 @@ export class DuckDbEventStore implements EventStore {
    * then one INSERT … SELECT moves them into `events`. That INSERT is the commit — WAL write and fsync — and it
    * runs on DuckDB's own threads, so the event loop keeps serving requests meanwhile (the Appender's own commit
    * is synchronous and held the event loop for about 60% of the append time in bench/ingest).
+   *
+   * The staging table is created afresh for every batch rather than emptied with DELETE: deleted rows keep their
+   * blocks in a TEMP table (it is never checkpointed), so it grew by every batch ever appended — 111 MB in memory
+   * plus 176 MB spilled to disk after 450,000 events. A fresh table also cannot hold a failed batch's rows, and
+   * always has the current columns of `events`.
    */
   async append(events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
+    // Before the commit: a filter may hold ids the log does not (harmless, the exact query decides), never the reverse.
+    const filter = this.idFilter;
+    if (filter) for (const event of events) filter.add(event.messageId);
+    this.appending.add(events);
+    try {
+      await this.serially(() => this.appendStaged(events));
+    } finally {
+      this.appending.delete(events);
+    }
+  }
+
+  private async appendStaged(events: StoredEvent[]): Promise<void> {
+    await this.writer.run(`CREATE OR REPLACE TEMP TABLE ${STAGING_TABLE} AS SELECT * FROM events WHERE false`);
     const appender = await this.writer.createAppender(STAGING_TABLE, 'main', 'temp');
     try {
       for (let i = 0; i < events.length; i++) {
@@ -126,13 +180,50 @@ export class DuckDbEventStore implements EventStore {
         // Already closed, or the append itself failed: nothing reached `events` either way.
       }
       throw error;
-    } finally {
-      await this.writer.run(`DELETE FROM temp.${STAGING_TABLE}`).catch(() => {});
     }
   }
 
   async seenMessageIds(messageIds: string[], since: number): Promise<Set<string>> {
     if (messageIds.length === 0) return new Set();
+    while (this.filterLoading) await this.filterLoading; // one load at a time: a second would race the first
+    if (!this.idFilter || this.idFilter.full) {
+      this.filterLoading = this.loadIdFilter(since).finally(() => (this.filterLoading = null));
+      await this.filterLoading;
+    }
+    // The filter holds the log's ids from filterSince on; a window reaching further back asks the log about all.
+    const filter = this.idFilter;
+    const candidates = filter && since >= this.filterSince ? messageIds.filter((id) => filter.mayContain(id)) : messageIds;
+    if (candidates.length === 0) return new Set();
+    return this.seenInLog(candidates, since);
+  }
+
+  /**
+   * (Re)builds the filter from the log's ids in the window. The new filter is in place, holding the ids of every
+   * append still in flight, before the scan starts: an append committed earlier is in the scan, any other is in
+   * the filter (append() adds its ids before committing).
+   */
+  private async loadIdFilter(since: number): Promise<void> {
+    const windowSql = 'FROM events WHERE received_at >= $1';
+    const sinceValue = new DuckDBTimestampMillisecondsValue(BigInt(since));
+    const [count] = await this.rows(`SELECT count(*) AS n ${windowSql}`, [sinceValue]);
+    const previous = this.idFilter?.capacity ?? 0;
+    const filter = new MessageIdFilter(Math.max(this.filterMinCapacity, 2 * Number(count?.n ?? 0), 2 * previous));
+    this.idFilter = filter;
+    for (const batch of this.appending) for (const event of batch) filter.add(event.messageId);
+    this.filterSince = Number.POSITIVE_INFINITY; // unusable until the scan is complete
+    try {
+      const result = await this.reader.stream(`SELECT message_id ${windowSql}`, [sinceValue]);
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        for (const id of chunk.getColumnValues(0)) filter.add(String(id));
+      }
+    } catch (error) {
+      if (this.idFilter === filter) this.idFilter = null; // half-loaded: build it again next time
+      throw error;
+    }
+    if (this.idFilter === filter) this.filterSince = since;
+  }
+
+  private async seenInLog(messageIds: string[], since: number): Promise<Set<string>> {
     // Runs on DuckDB's threads (the event loop only waits); received_at's zone maps skip row groups older than
     // the window, so the scan covers the window, not the whole log.
     const rows = await this.rows(
@@ -144,6 +235,16 @@ export class DuckDbEventStore implements EventStore {
 
   async recordMerges(merges: PersonMerge[]): Promise<void> {
     if (merges.length === 0) return;
+    await this.serially(() => this.recordMergesNow(merges));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work, work);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  private async recordMergesNow(merges: PersonMerge[]): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
       for (const merge of merges) {
