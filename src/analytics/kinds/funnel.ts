@@ -32,23 +32,34 @@ interface StepResult {
   medianSecondsToConvert: number | null;
 }
 
-function summarise(def: FunnelDefinition, attempts: Attempt[]): StepResult[] {
-  // One pass: how many reached each step, and each step's time from the previous one.
-  const reached = new Array<number>(def.steps.length).fill(0);
-  const seconds = def.steps.map(() => [] as number[]);
-  for (const a of attempts) {
+/** Running totals of a funnel (or one breakdown value): counts and step times, without keeping attempts. */
+class Tally {
+  entered = 0;
+  readonly reached: number[];
+  readonly seconds: number[][];
+
+  constructor(steps: number) {
+    this.reached = new Array<number>(steps).fill(0);
+    this.seconds = Array.from({ length: steps }, () => [] as number[]);
+  }
+
+  add(a: Attempt): void {
+    this.entered++;
     for (let i = 0; i < a.depth; i++) {
-      reached[i]!++;
-      if (i > 0) seconds[i]!.push((a.times[i]! - a.times[i - 1]!) / 1000);
+      this.reached[i]!++;
+      if (i > 0) this.seconds[i]!.push((a.times[i]! - a.times[i - 1]!) / 1000);
     }
   }
-  return def.steps.map((step, i) => ({
-    event: step.event,
-    count: reached[i]!,
-    conversionFromPrevious: i === 0 ? 1 : ratio(reached[i]!, reached[i - 1]!),
-    conversionFromFirst: ratio(reached[i]!, attempts.length),
-    medianSecondsToConvert: i === 0 ? null : median(seconds[i]!),
-  }));
+
+  steps(def: FunnelDefinition): StepResult[] {
+    return def.steps.map((step, i) => ({
+      event: step.event,
+      count: this.reached[i]!,
+      conversionFromPrevious: i === 0 ? 1 : ratio(this.reached[i]!, this.reached[i - 1]!),
+      conversionFromFirst: ratio(this.reached[i]!, this.entered),
+      medianSecondsToConvert: i === 0 ? null : median(this.seconds[i]!),
+    }));
+  }
 }
 
 function validate(def: FunnelDefinition): Exclusion[] {
@@ -111,29 +122,34 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     ) WHERE ${relevant} GROUP BY actor`;
   const rows = await ctx.reader.query<{ actor: string; bits: number; trail: string }>(sql, p.values);
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
-  const attempts: Attempt[] = [];
+  const total = new Tally(def.steps.length);
+  const groups = new Map<string | null, Tally>();
+  const count = (attempt: Attempt) => {
+    total.add(attempt);
+    if (!def.breakdown) return;
+    let group = groups.get(attempt.value);
+    if (!group) groups.set(attempt.value, (group = new Tally(def.steps.length)));
+    group.add(attempt);
+  };
   const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
   const entered = (bits: number) => (def.order === 'any' ? bits !== 0 : (bits & 1) === 1);
-  for (const row of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    // Let each trail go once walked: at 10M events the trails are most of the query's memory.
+    (rows as unknown[])[r] = undefined;
     if (packed && row.trail === '') {
       // A single matching step: entered (depth 1) or not at all.
-      if (entered(Number(row.bits))) attempts.push({ depth: 1, times: [0], value: null });
+      if (entered(Number(row.bits))) count({ depth: 1, times: [0], value: null });
       continue;
     }
     const attempt = walkFunnel(packed ? parsePackedTrail(row.trail, ITEM_SEP, PACKED_MASK_BITS) : parseTrail(row.trail, ITEM_SEP), options);
     if (attempt && byTrait) attempt.value = traitText(attempt.value);
-    if (attempt) attempts.push(attempt);
+    if (attempt) count(attempt);
   }
-  const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: summarise(def, attempts) };
+  const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {
-    const groups = new Map<string | null, Attempt[]>();
-    for (const a of attempts) {
-      const group = groups.get(a.value);
-      if (group) group.push(a);
-      else groups.set(a.value, [a]);
-    }
     result.breakdown = [...groups.entries()]
-      .map(([v, group]) => ({ value: v, steps: summarise(def, group) }))
+      .map(([v, group]) => ({ value: v, steps: group.steps(def) }))
       .sort((a, b) => b.steps[0]!.count - a.steps[0]!.count || String(a.value).localeCompare(String(b.value)));
   }
   return result;
