@@ -93,19 +93,14 @@ export function walkFunnel(trail: TrailEvent[], o: WalkOptions): Attempt | null 
   return best;
 }
 
-/** Parse a trail of integers ts·2^bits + mask (time order), as the funnel builds it when there is no breakdown. */
-export function parsePackedTrail(text: string, sep: string, bits: number): TrailEvent[] {
-  const trail: TrailEvent[] = [];
-  if (text === '') return trail;
+/** A trail of numbers ts·2^bits + mask, in time order, as the funnel reads it when there is no breakdown. */
+export function unpackTrail(keys: readonly number[], bits: number): TrailEvent[] {
   const scale = 2 ** bits;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf(sep, start);
-    if (end < 0) end = text.length;
-    const packed = Number(text.slice(start, end));
+  const trail = new Array<TrailEvent>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const packed = keys[i]!;
     const mask = ((packed % scale) + scale) % scale;
-    trail.push({ ts: (packed - mask) / scale, mask, value: null });
-    start = end + sep.length;
+    trail[i] = { ts: (packed - mask) / scale, mask, value: null };
   }
   return trail;
 }

@@ -3,7 +3,7 @@ import { CrumbtrailError } from '../../core/errors.js';
 import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange, unitField } from '../definition.js';
 import { eventCondition, latestTrait, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { walkFunnel, parsePackedTrail, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
+import { walkFunnel, unpackTrail, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
 import { defineKind, ITEM_SEP, median, ratio, type QueryContext } from './kind.js';
 import { actorColumn } from './actor.js';
 
@@ -106,11 +106,10 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const packed = !def.breakdown && bits.length <= PACKED_MASK_BITS;
   let trail: string;
   if (packed) {
-    // The common case as one integer per event (ts·64 + mask): sorting integer lists is several times cheaper than
-    // building and sorting text, and the order (time, then mask) is the same as the text form's. People whose
-    // events match a single step (most of a shop's visitors) need no walk: their trail is not even built.
-    const single = def.order === 'any' ? `${d.bitAnd('bits', 'bits - 1')} = 0` : 'bits = 1';
-    trail = `CASE WHEN ${single} THEN '' ELSE ${d.sortedJoinNumbers(`ts * ${2 ** PACKED_MASK_BITS} + mask`, ITEM_SEP)} END`;
+    // The common case as one number per event (ts·64 + mask), a sorted list per person read straight from the
+    // engine's vectors: no text to build, sort or parse, and DuckDB streams it (see AnalyticsReader.forEachRow).
+    // The order (time, then mask) is the same as the text form's.
+    trail = d.sortedNumberList(`ts * ${2 ** PACKED_MASK_BITS} + mask`);
   } else {
     const encodedValue = `CASE WHEN value IS NULL OR value = '' THEN '' ELSE ${d.concat("'='", d.strip('value', ITEM_SEP))} END`;
     const paddedMask = d.concat(`substring('0000000000', 1, 10 - length(${d.intText('mask')}))`, d.intText('mask'));
@@ -120,7 +119,6 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const sql = `SELECT actor, ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
       SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}
     ) WHERE ${relevant} GROUP BY actor`;
-  const rows = await ctx.reader.query<{ actor: string; bits: number; trail: string }>(sql, p.values);
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
   const total = new Tally(def.steps.length);
   const groups = new Map<string | null, Tally>();
@@ -132,19 +130,29 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     group.add(attempt);
   };
   const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
+  // People whose events match a single step (most of a shop's visitors) need no walk.
+  const single = (bits: number) => (def.order === 'any' ? (bits & (bits - 1)) === 0 : bits === 1);
   const entered = (bits: number) => (def.order === 'any' ? bits !== 0 : (bits & 1) === 1);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    // Let each trail go once walked: at 10M events the trails are most of the query's memory.
-    (rows as unknown[])[r] = undefined;
-    if (packed && row.trail === '') {
-      // A single matching step: entered (depth 1) or not at all.
-      if (entered(Number(row.bits))) count({ depth: 1, times: [0], value: null });
-      continue;
+  if (packed) {
+    await ctx.reader.forEachRow<{ bits: number; trail: number[] }>(sql, p.values, (row) => {
+      const bits = Number(row.bits);
+      if (single(bits)) {
+        if (entered(bits)) count({ depth: 1, times: [0], value: null });
+        return;
+      }
+      const attempt = walkFunnel(unpackTrail(row.trail, PACKED_MASK_BITS), options);
+      if (attempt) count(attempt);
+    });
+  } else {
+    const rows = await ctx.reader.query<{ actor: string; trail: string }>(sql, p.values);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      // Let each trail go once walked: at 10M events the trails are most of the query's memory.
+      (rows as unknown[])[r] = undefined;
+      const attempt = walkFunnel(parseTrail(row.trail, ITEM_SEP), options);
+      if (attempt && byTrait) attempt.value = traitText(attempt.value);
+      if (attempt) count(attempt);
     }
-    const attempt = walkFunnel(packed ? parsePackedTrail(row.trail, ITEM_SEP, PACKED_MASK_BITS) : parseTrail(row.trail, ITEM_SEP), options);
-    if (attempt && byTrait) attempt.value = traitText(attempt.value);
-    if (attempt) count(attempt);
   }
   const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {

@@ -62,5 +62,6 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
       sortedJoinNumbers: (expr, sep) => `arrayStringConcat(arrayMap(x -> toString(x), arraySort(groupArray(${expr}))), '${sep}')`,
       bitOr: (expr) => `groupBitOr(${expr})`,
     bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
+      sortedNumberList: (expr) => `arraySort(groupArray(toFloat64(${expr})))`,
   };
 }

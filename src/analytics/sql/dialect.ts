@@ -77,6 +77,8 @@ export interface Dialect {
   sortableTime(ts: string): string;
   /** Aggregate: the rows' integer `expr` values in ascending order, as text joined by `sep`. */
   sortedJoinNumbers(expr: string, sep: string): string;
+  /** Aggregate: the rows' numeric `expr` values in ascending order, as a list of doubles (exact below 2^53). */
+  sortedNumberList(expr: string): string;
   /** Aggregate: bitwise OR of an integer column. */
   bitOr(expr: string): string;
   /** Bitwise AND of two integers. */

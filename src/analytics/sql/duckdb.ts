@@ -49,4 +49,5 @@ export const duckdb: Dialect = {
   sortedJoinNumbers: (expr, sep) => `array_to_string(list_sort(list(${expr})), '${sep}')`,
   bitOr: (expr) => `bit_or(${expr})`,
   bitAnd: (a, b) => `(${a} & ${b})`,
+  sortedNumberList: (expr) => `list_sort(list(CAST(${expr} AS DOUBLE)))`,
 };

@@ -73,6 +73,11 @@ export interface AnalyticsReader {
   /** Table names to read from, already qualified for the engine (`events`, `person_aliases`). */
   readonly tables: { events: string; personAliases: string };
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, QueryValue>): Promise<T[]>;
+  /**
+   * The rows one at a time, for per-person walks over results too big to hold at once (DuckDB streams them chunk
+   * by chunk). A list column arrives as an array of numbers.
+   */
+  forEachRow<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue>, onRow: (row: T) => void): Promise<void>;
 }
 
 /**

@@ -39,4 +39,13 @@ export class ClickHouseAnalyticsReader implements AnalyticsReader {
     });
     return rows as T[];
   }
+
+  /** Materialised, then handed over row by row: ClickHouse does the heavy part server-side, and the rows are small. */
+  async forEachRow<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue>, onRow: (row: T) => void): Promise<void> {
+    const rows = await this.query<T>(sql, params);
+    for (let i = 0; i < rows.length; i++) {
+      onRow(rows[i]!);
+      (rows as unknown[])[i] = undefined;
+    }
+  }
 }
