@@ -87,9 +87,11 @@ async function forEachPerson(def: CartAbandonmentDefinition, ctx: QueryContext, 
         ) WHERE k <> ''
       ) GROUP BY pid
     ) WHERE cart_events > 0`;
-  const rows = await ctx.reader.query<{ pid: string; trail: string }>(sql, p.values);
   const options = { windowMs, recoveryMs, asOf };
-  for (const row of rows) visit(String(row.pid), walkCarts(parseCartTrail(row.trail, ITEM_SEP, FIELD_SEP), options));
+  // Streamed: one person's trail at a time is all that is held (at 10M events the trails are most of the memory).
+  await ctx.reader.forEachRow<{ pid: string; trail: string }>(sql, p.values, (row) =>
+    visit(String(row.pid), walkCarts(parseCartTrail(row.trail, ITEM_SEP, FIELD_SEP), options)),
+  );
 }
 
 async function runCartAbandonment(def: CartAbandonmentDefinition, ctx: QueryContext) {

@@ -63,11 +63,14 @@ async function histories(def: LifecycleDefinition, ctx: QueryContext, w: Window,
       ${joinedUnordered(d, marked, ',')} AS money
     FROM (SELECT *, ${bucket} AS b FROM ${events}) GROUP BY pid, b)`;
   const item = d.concat(d.concat(d.concat(d.intText('b'), "':'"), d.concat(d.intText('last_ts'), "':'")), "coalesce(money, '')");
-  const rows = await ctx.reader.query<{ pid: string; first_ts: number; acq_ts: number | null; trail: string }>(
+  const people: PersonHistory[] = [];
+  // Streamed: the raw trails are let go as each person's history is parsed.
+  await ctx.reader.forEachRow<{ pid: string; first_ts: number; acq_ts: number | null; trail: string }>(
     `SELECT pid, min(first_ts) AS first_ts, min(acq_ts) AS acq_ts, ${joinedUnordered(d, item, ITEM_SEP)} AS trail FROM ${perBucket} GROUP BY pid`,
     p.values,
+    (row) => people.push(parseHistory(row.pid, Number(row.first_ts), row.acq_ts === null ? null : Number(row.acq_ts), row.trail, rules)),
   );
-  return rows.map((row) => parseHistory(row.pid, Number(row.first_ts), row.acq_ts === null ? null : Number(row.acq_ts), row.trail, rules));
+  return people;
 }
 
 const [DIGIT_0, DIGIT_9, COLON, COMMA, ORDER_MARK, CHURN_MARK] = ['0', '9', ':', ',', 'o', 'c'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];
