@@ -144,15 +144,12 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
       if (attempt) count(attempt);
     });
   } else {
-    const rows = await ctx.reader.query<{ actor: string; trail: string }>(sql, p.values);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      // Let each trail go once walked: at 10M events the trails are most of the query's memory.
-      (rows as unknown[])[r] = undefined;
+    // Streamed: at 10M events the trails are most of the query's memory.
+    await ctx.reader.forEachRow<{ trail: string }>(sql, p.values, (row) => {
       const attempt = walkFunnel(parseTrail(row.trail, ITEM_SEP), options);
       if (attempt && byTrait) attempt.value = traitText(attempt.value);
       if (attempt) count(attempt);
-    }
+    });
   }
   const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {
