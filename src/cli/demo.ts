@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { DEMO_DEFAULTS } from '../demo/generate.js';
 import { DEFAULT_DEMO_BATCH_SIZE, formatDemoReport, runDemo } from '../demo/run.js';
 import { HttpSink, InProcessSink, type Sink } from './import/sink.js';
+import { printJsonSummary, stopOnSignal } from './interrupt.js';
 
 interface DemoFlags {
   customers: string;
@@ -65,25 +66,14 @@ async function demoAction(flags: DemoFlags): Promise<void> {
     sink = await InProcessSink.open(flags.data);
   }
 
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping after this batch (Ctrl-C again to quit at once)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = stopOnSignal('Stopping after this batch');
   try {
-    const summary = await runDemo({ ...options, signal: controller.signal }, sink);
+    const summary = await runDemo({ ...options, signal: interrupt.signal }, sink);
     process.stderr.write(formatDemoReport(summary));
-    if (flags.json) {
-      const { durationMs: _duration, ...json } = summary;
-      process.stdout.write(`${JSON.stringify(json)}\n`);
-    }
+    if (flags.json) printJsonSummary(summary);
     if (summary.interrupted) process.exitCode = 130;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
     await sink.close();
   }
 }

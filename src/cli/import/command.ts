@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { printJsonSummary, stopOnSignal } from '../interrupt.js';
 import { CSV_EVENT_TYPES, parseMap, type CsvEventType, type CsvOptions } from './csv.js';
 import { DEFAULT_BATCH_SIZE, IMPORT_FORMATS, type ImportFormat, type ImportOptions } from './options.js';
 import { formatReport } from './report.js';
@@ -73,28 +74,17 @@ function optionsOf(file: string, flags: ImportFlags, signal: AbortSignal): Impor
 }
 
 async function importAction(file: string, flags: ImportFlags): Promise<void> {
-  const controller = new AbortController();
   // First Ctrl-C (or SIGTERM): send what is queued, keep the checkpoint, report. Second: quit now (the
   // checkpoint of the last acknowledged batch is still valid; the store's own recovery handles the rest).
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping: sending what is queued and saving a checkpoint (Ctrl-C again to quit at once)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = stopOnSignal('Stopping: sending what is queued and saving a checkpoint');
   try {
-    const summary = await runImport(optionsOf(file, flags, controller.signal));
+    const summary = await runImport(optionsOf(file, flags, interrupt.signal));
     process.stderr.write(formatReport(summary));
-    if (flags.json) {
-      const { durationMs: _duration, ...json } = summary;
-      process.stdout.write(`${JSON.stringify(json)}\n`);
-    }
+    if (flags.json) printJsonSummary(summary);
     // Malformed lines are reported, not fatal; only an interrupted run exits non-zero (130, like a shell).
     if (summary.interrupted) process.exitCode = 130;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }
 
