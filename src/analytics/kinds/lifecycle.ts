@@ -50,7 +50,7 @@ interface Window {
  * folded into one) the last event time and the order/churn times, joined per person without ordering (an
  * ordered aggregate costs several times more on DuckDB; JavaScript sorts the few items).
  */
-async function histories(def: LifecycleDefinition, ctx: QueryContext, w: Window, rules: StageRules): Promise<PersonHistory[]> {
+async function forEachHistory(def: LifecycleDefinition, ctx: QueryContext, w: Window, rules: StageRules, onPerson: (h: PersonHistory) => void): Promise<void> {
   const d = ctx.dialect;
   const p = new Params();
   const events = scopedEvents(d, p, { from: timeRange(def).from, to: w.end }, def.where);
@@ -63,14 +63,12 @@ async function histories(def: LifecycleDefinition, ctx: QueryContext, w: Window,
       ${joinedUnordered(d, marked, ',')} AS money
     FROM (SELECT *, ${bucket} AS b FROM ${events}) GROUP BY pid, b)`;
   const item = d.concat(d.concat(d.concat(d.intText('b'), "':'"), d.concat(d.intText('last_ts'), "':'")), "coalesce(money, '')");
-  const people: PersonHistory[] = [];
-  // Streamed: the raw trails are let go as each person's history is parsed.
+  // Streamed, one person at a time: neither the trails nor the histories of half a million people are held at once.
   await ctx.reader.forEachRow<{ pid: string; first_ts: number; acq_ts: number | null; trail: string }>(
     `SELECT pid, min(first_ts) AS first_ts, min(acq_ts) AS acq_ts, ${joinedUnordered(d, item, ITEM_SEP)} AS trail FROM ${perBucket} GROUP BY pid`,
     p.values,
-    (row) => people.push(parseHistory(row.pid, Number(row.first_ts), row.acq_ts === null ? null : Number(row.acq_ts), row.trail, rules)),
+    (row) => onPerson(parseHistory(row.pid, Number(row.first_ts), row.acq_ts === null ? null : Number(row.acq_ts), row.trail, rules)),
   );
-  return people;
 }
 
 const [DIGIT_0, DIGIT_9, COLON, COMMA, ORDER_MARK, CHURN_MARK] = ['0', '9', ':', ',', 'o', 'c'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];
@@ -138,7 +136,6 @@ function windowOf(def: LifecycleDefinition, ctx: QueryContext): Window {
 async function runLifecycle(def: LifecycleDefinition, ctx: QueryContext) {
   const rules = rulesOf(def);
   const w = windowOf(def, ctx);
-  const people = await histories(def, ctx, w, rules);
   // The moment each reported period ends (the last one at `end`), preceded by the end of the period before.
   const periods = Array.from({ length: def.periods }, (_, i) => w.first + i);
   const endOf = (j: number) => (j === w.last ? w.end : periodStartMs(j + 1, def.period));
@@ -148,7 +145,7 @@ async function runLifecycle(def: LifecycleDefinition, ctx: QueryContext) {
   // Counted by index in typed arrays: this loop runs for every person at every period end.
   const transitions = periods.map(() => new Int32Array(FROM * STAGES.length));
   const activity = periods.map(() => ({ new: 0, returning: 0, resurrecting: 0, dormant: 0 }) as ActivityCounts);
-  for (const h of people) {
+  await forEachHistory(def, ctx, w, rules, (h) => {
     const firstPeriod = periodOf(h.firstTs, def.period);
     let previous = stageIndex.get(stageAt(h, endOf(w.first - 1), w.first - 1, rules))!;
     for (let i = 0; i < periods.length; i++) {
@@ -158,7 +155,7 @@ async function runLifecycle(def: LifecycleDefinition, ctx: QueryContext) {
       if (status) activity[i]![status]++;
       previous = stage;
     }
-  }
+  });
   const report = periods.map((j, i) => {
     const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
     const pairs: { from: string; to: Stage; count: number }[] = [];
@@ -179,8 +176,9 @@ export async function computeLifecycleTraits(ctx: QueryContext, definition: z.in
   const def = lifecycleSchema.parse(definition);
   const rules = rulesOf(def);
   const w = windowOf(def, ctx);
-  const people = await histories(def, ctx, w, rules);
-  return people.map((h) => ({ personId: h.pid, traits: { lifecycleStage: stageAt(h, w.end, w.last, rules) } }));
+  const rows: { personId: string; traits: { lifecycleStage: Stage | null } }[] = [];
+  await forEachHistory(def, ctx, w, rules, (h) => rows.push({ personId: h.pid, traits: { lifecycleStage: stageAt(h, w.end, w.last, rules) } }));
+  return rows;
 }
 
 export const lifecycle = defineKind({
