@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DEMO_DEFAULTS } from '../demo/generate.js';
 import { DEFAULT_DEMO_BATCH_SIZE, formatDemoReport, runDemo } from '../demo/run.js';
-import { HttpSink, InProcessSink, type Sink } from './import/sink.js';
+import { openSink } from './import/sink.js';
 import { printJsonSummary, stopOnSignal } from './interrupt.js';
 
 interface DemoFlags {
@@ -58,13 +58,7 @@ async function demoAction(flags: DemoFlags): Promise<void> {
     batchSize: wholeNumber('batch-size', flags.batchSize),
     progress: flags.progress,
   };
-  let sink: Sink;
-  if (flags.url !== undefined) {
-    if (!flags.writeKey) throw new Error('--url needs --write-key (or CRUMBTRAIL_WRITE_KEY): the source write key the server accepts');
-    sink = new HttpSink({ url: flags.url, writeKey: flags.writeKey });
-  } else {
-    sink = await InProcessSink.open(flags.data);
-  }
+  const sink = await openSink({ dataDir: flags.data, url: flags.url, writeKey: flags.writeKey });
 
   const interrupt = stopOnSignal('Stopping after this batch');
   try {

@@ -8,7 +8,7 @@ import { checkBatchSize, csvOptionsFor, formatFromExtension, settingsFingerprint
 import { createProgress, type Progress } from './progress.js';
 import { firstNonBlankLine, MAX_LINE_BYTES, readLines, type ReadFrom } from './read-lines.js';
 import { addMalformed, addResult, emptyTotals, LineError, type ImportSummary, type ResumePoint, type Totals } from './report.js';
-import { HttpSink, InProcessSink, type Sink } from './sink.js';
+import { openSink } from './sink.js';
 
 /** Position of the last line fully handled (its events acknowledged, or it was blank or malformed). */
 interface Done {
@@ -41,12 +41,6 @@ function forReplay(event: unknown, namespace: string, lineNumber: number): unkno
     delete e.sentAt;
   }
   return event;
-}
-
-async function openSink(options: ImportOptions): Promise<Sink> {
-  if (options.url === undefined) return InProcessSink.open(options.dataDir);
-  if (!options.writeKey) throw new Error('--url needs --write-key (or CRUMBTRAIL_WRITE_KEY): the source write key the server accepts');
-  return new HttpSink({ url: options.url, writeKey: options.writeKey, retryDelaysMs: options.retryDelaysMs });
 }
 
 /**

@@ -180,3 +180,10 @@ function errorOf(text: string): string {
     return text.slice(0, 300);
   }
 }
+
+/** The sink a CLI run writes to: a running server with --url (needs its write key), else the data folder. */
+export async function openSink(options: { dataDir?: string | undefined; url?: string | undefined; writeKey?: string | undefined; retryDelaysMs?: number[] | undefined }): Promise<Sink> {
+  if (options.url === undefined) return InProcessSink.open(options.dataDir);
+  if (!options.writeKey) throw new Error('--url needs --write-key (or CRUMBTRAIL_WRITE_KEY): the source write key the server accepts');
+  return new HttpSink({ url: options.url, writeKey: options.writeKey, retryDelaysMs: options.retryDelaysMs });
+}
