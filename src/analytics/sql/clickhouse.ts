@@ -36,8 +36,6 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
       if (period === 'week') return `intDiv(intDiv(${ts}, 86400000) + 3, 7)`;
       return `(toYear(toDateTime(intDiv(${ts}, 1000), 'UTC')) * 12 + toMonth(toDateTime(intDiv(${ts}, 1000), 'UTC')) - 1)`;
     },
-    joinedInOrder: (item, orderBy, sep) =>
-      `arrayStringConcat(arrayMap(x -> x.2, arraySort(x -> (x.1, x.2), groupArray((${orderBy}, ifNull(${item}, ''))))), '${sep}')`,
     intDiv: (a, b) => `intDiv(${a}, ${b})`,
     countIf: (cond) => `countIf(${cond})`,
     intText: (expr) => `toString(toInt64(${expr}))`,
@@ -59,9 +57,7 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
       sortedJoin: (item, sep) => `arrayStringConcat(arraySort(groupArray(${item})), '${sep}')`,
     // 18.16 has no leftPad.
     sortableTime: (ts) => `concat(substring('0000000000000000', 1, 16 - length(toString(${ts} + ${SORTABLE_TIME_OFFSET}))), toString(${ts} + ${SORTABLE_TIME_OFFSET}))`,
-      sortedJoinNumbers: (expr, sep) => `arrayStringConcat(arrayMap(x -> toString(x), arraySort(groupArray(${expr}))), '${sep}')`,
       bitOr: (expr) => `groupBitOr(${expr})`,
-    bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
       sortedNumberList: (expr) => `arraySort(groupArray(toFloat64(${expr})))`,
   };
 }

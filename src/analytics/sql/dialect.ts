@@ -36,8 +36,6 @@ export interface Dialect {
   argMax(value: string, by: string): string;
   /** The number of the calendar period (UTC) holding epoch-ms `ts`: consecutive periods differ by one. */
   periodNumber(ts: string, period: Period): string;
-  /** Aggregate: the rows' `item` texts joined by `sep` in ascending order of `orderBy` (then `item`). */
-  joinedInOrder(item: string, orderBy: string, sep: string): string;
   /** Integer division. */
   intDiv(a: string, b: string): string;
   /** Count of rows where `cond` holds (aggregate). */
@@ -75,14 +73,10 @@ export interface Dialect {
   sortedJoin(item: string, sep: string): string;
   /** Epoch ms as fixed-width text (16 digits, offset so times from 1900 on are positive): text order = time order. */
   sortableTime(ts: string): string;
-  /** Aggregate: the rows' integer `expr` values in ascending order, as text joined by `sep`. */
-  sortedJoinNumbers(expr: string, sep: string): string;
   /** Aggregate: the rows' numeric `expr` values in ascending order, as a list of doubles (exact below 2^53). */
   sortedNumberList(expr: string): string;
   /** Aggregate: bitwise OR of an integer column. */
   bitOr(expr: string): string;
-  /** Bitwise AND of two integers. */
-  bitAnd(a: string, b: string): string;
 }
 
 /** Added to epoch ms before sortableTime pads it: 1900-01-01 is −2.2e12 ms. */

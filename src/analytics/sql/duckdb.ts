@@ -28,7 +28,6 @@ export const duckdb: Dialect = {
     if (period === 'week') return `((${ts} // 86400000 + 3) // 7)`;
     return `(year(epoch_ms(${ts})) * 12 + month(epoch_ms(${ts})) - 1)`;
   },
-  joinedInOrder: (item, orderBy, sep) => `string_agg(${item}, '${sep}' ORDER BY ${orderBy}, ${item})`,
   intDiv: (a, b) => `(${a} // ${b})`,
   countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
   intText: (expr) => `CAST(CAST(${expr} AS BIGINT) AS VARCHAR)`,
@@ -46,8 +45,6 @@ export const duckdb: Dialect = {
   listHasBetween: (list, lo, hi) => `COALESCE(len(list_filter(${list}, x -> x >= ${lo} AND x <= ${hi})) > 0, false)`,
   sortedJoin: (item, sep) => `array_to_string(list_sort(list(${item})), '${sep}')`,
   sortableTime: (ts) => `lpad(CAST(${ts} + ${SORTABLE_TIME_OFFSET} AS VARCHAR), 16, '0')`,
-  sortedJoinNumbers: (expr, sep) => `array_to_string(list_sort(list(${expr})), '${sep}')`,
   bitOr: (expr) => `bit_or(${expr})`,
-  bitAnd: (a, b) => `(${a} & ${b})`,
   sortedNumberList: (expr) => `list_sort(list(CAST(${expr} AS DOUBLE)))`,
 };
