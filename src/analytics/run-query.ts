@@ -5,8 +5,6 @@ import { QUERY_KINDS } from './kinds/index.js';
 import type { QueryContext } from './kinds/kind.js';
 import { dialectFor } from './sql/dialect-for.js';
 
-export { dialectFor };
-
 export function queryContext(reader: AnalyticsReader, clock: Clock): QueryContext {
   return { reader, dialect: dialectFor(reader), clock };
 }

@@ -3,7 +3,7 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange }
 import { SORTABLE_TIME_OFFSET, type Dialect } from '../sql/dialect.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { defineKind, ITEM_SEP, type QueryContext } from './kind.js';
+import { defineKind, ITEM_SEP, sortedSum, type QueryContext } from './kind.js';
 
 const FIELD_SEP = '\u001f';
 
@@ -101,11 +101,10 @@ async function runAttribution(def: AttributionDefinition, ctx: QueryContext) {
       }
     }
   }
-  const sum = (xs: number[]) => xs.sort((a, b) => a - b).reduce((s, x) => s + x, 0);
   const values = [...shares.entries()]
-    .map(([value, e]) => ({ value, conversions: sum(e.conversions), revenue: sum(e.revenue) }))
+    .map(([value, e]) => ({ value, conversions: sortedSum(e.conversions), revenue: sortedSum(e.revenue) }))
     .sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions || (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  return { conversions: worths.length, revenue: sum(worths), values };
+  return { conversions: worths.length, revenue: sortedSum(worths), values };
 }
 
 export const attribution = defineKind({

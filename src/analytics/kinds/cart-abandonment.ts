@@ -3,7 +3,7 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, isoTimeSche
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import { parseCartTrail, walkCarts, type Cart, type PersonCarts } from './cart-abandonment-walk.js';
-import { defineKind, ITEM_SEP, ratio, type QueryContext } from './kind.js';
+import { defineKind, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
 
 /** Separates the fields of one trail item (ITEM_SEP separates the items). */
 const FIELD_SEP = '\u001f';
@@ -56,7 +56,6 @@ class Counter {
 }
 
 /** Sum in ascending order: the same total on every engine, whatever order its rows came in. */
-const sortedSum = (values: number[]): number => Float64Array.from(values).sort().reduce((sum, v) => sum + v, 0);
 
 const DAY_MS = 86_400_000;
 

@@ -10,4 +10,4 @@ import { paths } from './paths.js';
 import { retention } from './retention.js';
 
 /** Every query kind, by the name used in POST /api/query/{kind} and `crumbtrail query {kind}`. */
-export const QUERY_KINDS: QueryKind[] = [funnel as unknown as QueryKind, churnDrivers as unknown as QueryKind, cartAbandonment as unknown as QueryKind, engagement as unknown as QueryKind, paths as unknown as QueryKind, attribution as unknown as QueryKind, retention as unknown as QueryKind, onboarding as unknown as QueryKind, lifecycle as unknown as QueryKind];
+export const QUERY_KINDS: QueryKind[] = [funnel, churnDrivers, cartAbandonment, engagement, paths, attribution, retention, onboarding, lifecycle];

@@ -17,8 +17,14 @@ export interface QueryKind<S extends z.ZodType = z.ZodType> {
   run(definition: z.output<S>, context: QueryContext): Promise<unknown>;
 }
 
-export function defineKind<S extends z.ZodType>(kind: QueryKind<S>): QueryKind<S> {
-  return kind;
+/** Checks a kind against its own schema's types, then widens it for the registry (run-query validates first). */
+export function defineKind<S extends z.ZodType>(kind: QueryKind<S>): QueryKind {
+  return kind as unknown as QueryKind;
+}
+
+/** Sum in ascending order, so every engine's rows (whatever order they arrive in) give the same float result. */
+export function sortedSum(values: readonly number[]): number {
+  return Float64Array.from(values).sort().reduce((sum, v) => sum + v, 0);
 }
 
 /** Exact median of numbers (mean of the two middle values), null for none. */
