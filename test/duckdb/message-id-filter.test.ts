@@ -70,3 +70,38 @@ describe('DuckDB event log: deduplication through the messageId filter', () => {
     }
   });
 });
+
+describe('DuckDB event log: streams have their own connection', () => {
+  it('a query on the reader while a stream is open neither ends the stream early nor fails', async () => {
+    const dir = tempDataDir();
+    const store = await DuckDbEventStore.open(path.join(dir, 'events.duckdb'));
+    try {
+      await store.migrate();
+      const t = Date.UTC(2026, 3, 1);
+      // Several DuckDB chunks (2,048 rows each): a shared connection ended the stream after the first one.
+      await store.append(Array.from({ length: 10_000 }, (_, i) => storedEvent({ messageId: `s-${i}`, personId: `p-${i}`, receivedAt: t, timestamp: t })));
+      let rows = 0;
+      let interleaved = 0;
+      await store.analytics.forEachRow<{ message_id: string }>('SELECT message_id FROM events', {}, () => {
+        rows++;
+        if (rows % 2_048 === 1) interleaved++;
+      });
+      assert.equal(rows, 10_000);
+      // Now with queries on the reader between chunks, as concurrent admin reads and dedup checks do.
+      rows = 0;
+      const queries: Promise<unknown>[] = [];
+      await store.analytics.forEachRow('SELECT message_id FROM events', {}, () => {
+        rows++;
+        if (rows % 1_000 === 0) queries.push(store.seenMessageIds(['s-1'], t - 1), store.analytics.query('SELECT count(*) AS n FROM events'));
+      });
+      const answers = await Promise.all(queries);
+      assert.equal(rows, 10_000);
+      assert.ok(interleaved >= 5);
+      assert.deepEqual(answers[0], new Set(['s-1']));
+      assert.deepEqual(answers[1], [{ n: 10_000 }]);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -72,6 +72,8 @@ export class DuckDbAnalyticsReader implements AnalyticsReader {
 
   constructor(
     private readonly connection: () => DuckDBConnection,
+    /** A fresh connection per stream: DuckDB runs one query per connection, and another query would end a stream early. */
+    private readonly connect: () => Promise<DuckDBConnection>,
     private readonly memory: QueryMemory | null = null,
   ) {}
 
@@ -86,15 +88,20 @@ export class DuckDbAnalyticsReader implements AnalyticsReader {
   async forEachRow<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue>, onRow: (row: T) => void): Promise<void> {
     await this.withQueryMemory(async () => {
       const { values, types } = bind(usedParams(sql, params));
-      const result = await this.connection().stream(sql, values, types);
-      const names = result.columnNames();
-      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const readers = names.map((_, c) => columnReader(chunk.getColumnVector(c)));
-        for (let r = 0; r < chunk.rowCount; r++) {
-          const row: Record<string, unknown> = {};
-          for (let c = 0; c < names.length; c++) row[names[c]!] = readers[c]!(r);
-          onRow(row as T);
+      const connection = await this.connect();
+      try {
+        const result = await connection.stream(sql, values, types);
+        const names = result.columnNames();
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          const readers = names.map((_, c) => columnReader(chunk.getColumnVector(c)));
+          for (let r = 0; r < chunk.rowCount; r++) {
+            const row: Record<string, unknown> = {};
+            for (let c = 0; c < names.length; c++) row[names[c]!] = readers[c]!(r);
+            onRow(row as T);
+          }
         }
+      } finally {
+        connection.closeSync();
       }
     });
   }

@@ -94,7 +94,11 @@ const APPENDERS: Record<LogicalType, Append> = {
  */
 export class DuckDbEventStore implements EventStore {
   readonly engine = 'duckdb';
-  readonly analytics = new DuckDbAnalyticsReader(() => this.reader, { base: DUCKDB_MEMORY_LIMIT, query: DUCKDB_QUERY_MEMORY_LIMIT });
+  readonly analytics = new DuckDbAnalyticsReader(
+    () => this.reader,
+    () => this.instance.connect(),
+    { base: DUCKDB_MEMORY_LIMIT, query: DUCKDB_QUERY_MEMORY_LIMIT },
+  );
   /** Every messageId in the log received at or after `filterSince`, plus any this process appended (see seenMessageIds). */
   private idFilter: MessageIdFilter | null = null;
   private filterSince = Number.POSITIVE_INFINITY;
@@ -212,9 +216,15 @@ export class DuckDbEventStore implements EventStore {
     for (const batch of this.appending) for (const event of batch) filter.add(event.messageId);
     this.filterSince = Number.POSITIVE_INFINITY; // unusable until the scan is complete
     try {
-      const result = await this.reader.stream(`SELECT message_id ${windowSql}`, [sinceValue]);
-      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        for (const id of chunk.getColumnValues(0)) filter.add(String(id));
+      // A connection of its own: another query on the reader would end this stream early, without an error.
+      const connection = await this.instance.connect();
+      try {
+        const result = await connection.stream(`SELECT message_id ${windowSql}`, [sinceValue]);
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          for (const id of chunk.getColumnValues(0)) filter.add(String(id));
+        }
+      } finally {
+        connection.closeSync();
       }
     } catch (error) {
       if (this.idFilter === filter) this.idFilter = null; // half-loaded: build it again next time
