@@ -27,9 +27,13 @@ const MAX_TRACKING_POINTS = 260;
 export function trackingDiagnostic(summary: OrderSummary, model: TransactionModel): TrackingDiagnostic {
   const { customers, window, repeatsByDay } = summary;
   const unitDays = UNIT_DAYS[window.unit];
-  const startDay = Math.min(...customers.map((c) => c.firstDay));
+  // A loop, not Math.min(...spread): spreading 200k customers as arguments overflows the stack.
+  let startDay = Infinity;
   const births = new Map<number, number>();
-  for (const c of customers) births.set(c.firstDay, (births.get(c.firstDay) ?? 0) + 1);
+  for (const c of customers) {
+    births.set(c.firstDay, (births.get(c.firstDay) ?? 0) + 1);
+    if (c.firstDay < startDay) startDay = c.firstDay;
+  }
   const repeatDays = [...repeatsByDay].sort((a, b) => a[0] - b[0]);
 
   const totalPeriods = Math.ceil((window.holdoutEndDay + 1 - startDay) / unitDays);

@@ -89,7 +89,7 @@ async function assemble(
   scheduler.register('ltv-refresh', config.ltvRefreshMs, () => ltv.refresh());
   const analyticsTraits = new AnalyticsTraits({ ...stores, clock, logger });
   scheduler.register('analytics-traits', config.analyticsRefreshMs, () => analyticsTraits.refresh());
-  scheduler.start();
+  // Started by startServer only: a CLI run (import, demo, ltv) on the same runtime must not refresh in the background.
 
   let closed: Promise<void> | null = null;
   return {
@@ -138,6 +138,7 @@ export async function startServer(config: Config, options: RuntimeOptions = {}):
     await runtime.close();
     throw error;
   }
+  runtime.scheduler.start();
   let closing: Promise<void> | null = null;
   return {
     runtime,
