@@ -70,7 +70,8 @@ describe('churn-drivers', () => {
 
   test('minimum support and no churners', async () => {
     const strict = await s.ok('churn-drivers', { minSupport: 6 });
-    assert.deepEqual(strict.signals.map((x: any) => x.signal), ['Product Viewed', 'Subscription Started'].filter((n) => strict.signals.some((x: any) => x.signal === n)));
+    // Only Product Viewed reaches six churners inside their windows (Payment Failed has five; the starts are on day 0).
+    assert.deepEqual(strict.signals.map((x: any) => x.signal), ['Product Viewed']);
     assert.equal(strict.signals.some((x: any) => x.signal === FAILED), false);
     const none = await s.ok('churn-drivers', { churnEvent: { event: 'Nobody Does This' } });
     assert.deepEqual({ churned: none.churned, signals: none.signals }, { churned: 0, signals: [] });

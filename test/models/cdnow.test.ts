@@ -157,6 +157,7 @@ describe(`customer-value models reproduce the CDNOW literature (${TEST_PAIR})`, 
       segments.add(traits.rfmSegment);
     }
     assert.ok(segments.size >= 2, `RFM segments vary: ${[...segments]}`);
+    assert.ok(tiers.high! >= 1 && tiers.low! >= 1, `value tiers vary: ${JSON.stringify(tiers)}`);
   });
 
   test('POST /api/query/rfm: every customer in one named segment, quintile cells adding up', async () => {
