@@ -65,7 +65,7 @@ export class Ingestor {
   /** Submit one request's events; resolves once they are durable. */
   async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
     const outcome = await this.buffer.submit({ events, drops });
-    const allDrops = outcome.duplicates > 0 ? sumDrops(drops, { duplicate: outcome.duplicates }) : drops;
+    const allDrops = sumDrops(drops, { duplicate: outcome.duplicates });
     const dropped = Object.values(allDrops).reduce((sum, n) => sum + (n ?? 0), 0);
     return { accepted: events.length - outcome.duplicates, dropped, drops: allDrops };
   }
@@ -114,9 +114,8 @@ export class Ingestor {
       if (this.needsRecovery) await this.recoverLocked();
       batchSeq = this.nextSeq++;
       fresh = await this.dedupe(entries);
-      const kept = fresh.kept;
-      stored = kept as StoredEvent[];
-      const outcome = await identity.resolve(state, nodeId, batchSeq, kept);
+      stored = fresh.kept as StoredEvent[];
+      const outcome = await identity.resolve(state, nodeId, batchSeq, fresh.kept);
       for (let i = 0; i < stored.length; i++) {
         const e = stored[i]!;
         e.personId = outcome.personIds[i]!;
@@ -129,7 +128,7 @@ export class Ingestor {
       await state.applyBatch(this.stateBatch(batchSeq, stored, outcome, drops));
       metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
       metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
-      for (const [reason, n] of Object.entries(drops)) if (n) metrics.eventsDropped.inc({ reason }, n);
+      for (const [reason, n] of Object.entries(drops)) metrics.eventsDropped.inc({ reason }, n);
     } catch (error) {
       // Whatever reached the event log is replayed into the state store before the next flush.
       this.needsRecovery = true;

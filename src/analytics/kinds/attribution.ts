@@ -3,9 +3,8 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange }
 import { SORTABLE_TIME_OFFSET, type Dialect } from '../sql/dialect.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { defineKind, ITEM_SEP, sortedSum, type QueryContext } from './kind.js';
+import { defineKind, FIELD_SEP, fields, ITEM_SEP, sortedSum, type QueryContext } from './kind.js';
 
-const FIELD_SEP = '\u001f';
 
 export const attributionSchema = z.strictObject({
   conversion: eventMatchSchema.default({ event: 'Order Completed' }).describe('The event credited; its revenue column is the value'),
@@ -52,8 +51,7 @@ function trailSql(def: AttributionDefinition, d: Dialect, p: Params, lookbackMs:
       FROM (SELECT *, ${external} AS external FROM ${withHosts}))`;
   const value = touchValue(def, p);
   const encoded = `CASE WHEN ${value} IS NULL THEN '' ELSE ${d.concat("'='", d.strip(d.strip(value, ITEM_SEP), FIELD_SEP))} END`;
-  const field = (a: string, b: string) => d.concat(d.concat(a, `'${FIELD_SEP}'`), b);
-  const item = field(field(field(field(d.sortableTime('ts'), d.intText('conversion')), d.intText('touch')), d.numberText('revenue')), encoded);
+  const item = fields(d, d.sortableTime('ts'), d.intText('conversion'), d.intText('touch'), d.numberText('revenue'), encoded);
   return `SELECT pid, trail FROM (
       SELECT pid, ${d.sortedJoin('item', ITEM_SEP)} AS trail, ${d.countIf('conversion = 1')} AS conversions FROM (
         SELECT pid, ts, conversion, ${item} AS item FROM ${flagged} WHERE conversion = 1 OR touch = 1

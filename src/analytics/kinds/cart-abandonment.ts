@@ -3,10 +3,9 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, isoTimeSche
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import { parseCartTrail, walkCarts, type Cart, type PersonCarts } from './cart-abandonment-walk.js';
-import { defineKind, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
+import { defineKind, FIELD_SEP, fields, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
 
 /** Separates the fields of one trail item (ITEM_SEP separates the items). */
-const FIELD_SEP = '\u001f';
 
 export const cartAbandonmentSchema = z.strictObject({
   cart: z.array(eventMatchSchema).min(1).max(10).default([{ event: 'Product Added' }, { event: 'Checkout Started' }])
@@ -76,8 +75,7 @@ async function forEachPerson(def: CartAbandonmentDefinition, ctx: QueryContext, 
   const price = d.jsonNumber('properties', p.add('price'));
   const quantity = `COALESCE(${d.jsonNumber('properties', p.add('quantity'))}, 1)`;
   const cartId = d.strip(d.strip(`COALESCE(${d.jsonText('properties', p.add('cart_id'))}, '')`, ITEM_SEP), FIELD_SEP);
-  const field = (a: string, b: string) => d.concat(d.concat(a, `'${FIELD_SEP}'`), b);
-  const item = field(field(field(field(d.sortableTime('ts'), 'k'), d.numberText('revenue')), d.numberText(`${price} * ${quantity}`)), 'cart_id');
+  const item = fields(d, d.sortableTime('ts'), 'k', d.numberText('revenue'), d.numberText(`${price} * ${quantity}`), 'cart_id');
   const sql = `SELECT pid, trail FROM (
       SELECT pid, ${d.sortedJoin('item', ITEM_SEP)} AS trail, ${d.countIf("k = 'c'")} AS cart_events FROM (
         SELECT pid, ts, k, ${item} AS item FROM (

@@ -37,15 +37,17 @@ export interface ChurnSignal {
 
 const IGNORED = ['$identify', '$alias', '$group'];
 
+/** A significant signal churned people had more often than retained ones. */
+export const isRiskSignal = (s: ChurnSignal): boolean => s.significant && (s.lift === null || s.lift > 1);
+
 /**
  * Rank: significant risk signals first, by excess share (churnedShare − retainedShare: how much more of the churned
  * group shows it — "20% of churners had a billing problem" outranks a rarer signal with a larger lift), then
  * everything else by p-value.
  */
 function rank(a: ChurnSignal, b: ChurnSignal): number {
-  const risk = (s: ChurnSignal) => s.significant && (s.lift === null || s.lift > 1);
-  if (risk(a) !== risk(b)) return risk(a) ? -1 : 1;
-  if (risk(a)) return b.excessShare - a.excessShare || a.pValue - b.pValue || a.signal.localeCompare(b.signal);
+  if (isRiskSignal(a) !== isRiskSignal(b)) return isRiskSignal(a) ? -1 : 1;
+  if (isRiskSignal(a)) return b.excessShare - a.excessShare || a.pValue - b.pValue || a.signal.localeCompare(b.signal);
   return a.pValue - b.pValue || a.signal.localeCompare(b.signal);
 }
 

@@ -1,7 +1,7 @@
 import { durationMs } from '../definition.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { churnDriversSchema, runChurnDrivers, type ChurnDriversDefinition } from './churn-drivers.js';
+import { churnDriversSchema, isRiskSignal, runChurnDrivers, type ChurnDriversDefinition } from './churn-drivers.js';
 import type { QueryContext } from './kind.js';
 
 /** How many of the top risk signals a profile's churnSignals trait considers. */
@@ -15,7 +15,7 @@ const MAX_SIGNALS = 5;
 export async function computeChurnSignalTraits(ctx: QueryContext, definition: Partial<ChurnDriversDefinition> = {}) {
   const def = churnDriversSchema.parse(definition);
   const drivers = await runChurnDrivers(def, ctx);
-  const risks = drivers.signals.filter((s) => s.significant && (s.lift === null || s.lift > 1)).slice(0, MAX_SIGNALS);
+  const risks = drivers.signals.filter(isRiskSignal).slice(0, MAX_SIGNALS);
   const d = ctx.dialect;
   const p = new Params();
   const now = ctx.clock.now();

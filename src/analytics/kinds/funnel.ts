@@ -93,13 +93,12 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   let events = scopedEvents(d, p, timeRange(def), def.where, names);
   const bits = [...def.steps.map((s) => eventCondition(s, d, p)), ...(def.exclusions ?? []).map((e) => eventCondition({ event: e.event }, d, p))];
   const mask = bits.map((cond, i) => `CASE WHEN ${cond} THEN ${2 ** i} ELSE 0 END`).join(' + ');
-  let value = `CAST(NULL AS VARCHAR)`;
+  let value = d.nullText;
   if (def.breakdown && 'property' in def.breakdown) value = d.jsonText('properties', p.add(def.breakdown.property));
   if (def.breakdown && 'trait' in def.breakdown) {
     events = d.leftJoinOnPid(events, latestTrait(def.breakdown.trait, d, p, d.events(p, {})), 'v AS breakdown_value');
     value = 'breakdown_value';
   }
-  if (d.name === 'clickhouse' && value.startsWith('CAST(NULL')) value = 'CAST(NULL AS Nullable(String))';
   const actor = actorColumn(def.unit, d);
   // Strict funnels need every event of the person (anything between two steps breaks the sequence).
   const relevant = def.order === 'strict' ? '1 = 1' : 'mask > 0';

@@ -39,3 +39,10 @@ export const ratio = (part: number, whole: number): number => (whole === 0 ? 0 :
 
 /** Separators for per-person trails built in SQL: control characters no event text is expected to hold. */
 export const ITEM_SEP = '\u001e';
+/** Between the fields of one trail item. */
+export const FIELD_SEP = '\u001f';
+
+/** SQL text of several expressions joined by FIELD_SEP (one trail item). */
+export function fields(d: Dialect, ...exprs: string[]): string {
+  return exprs.reduce((item, expr) => d.concat(d.concat(item, `'${FIELD_SEP}'`), expr));
+}

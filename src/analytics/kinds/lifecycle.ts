@@ -6,7 +6,6 @@ import { Params } from '../sql/params.js';
 import { defineKind, ITEM_SEP, type QueryContext } from './kind.js';
 import { activityStatus, repeatAt, stageAt, STAGES, type ActivityCounts, type PersonHistory, type Stage, type StageRules } from './lifecycle-stage.js';
 import { periodOf, periodStartIso, periodStartMs } from './retention-periods.js';
-import { joinedUnordered } from './retention-relations.js';
 import { periodSchema } from './retention.js';
 
 export const lifecycleSchema = z.strictObject({
@@ -60,12 +59,12 @@ async function forEachHistory(def: LifecycleDefinition, ctx: QueryContext, w: Wi
   const bucket = `greatest(${d.periodNumber('ts', def.period)}, ${p.add(w.first - 2)})`;
   const marked = `CASE WHEN ${order} THEN ${d.concat("'o'", d.intText('ts'))} WHEN ${churn} THEN ${d.concat("'c'", d.intText('ts'))} END`;
   const perBucket = `(SELECT pid, b, max(ts) AS last_ts, min(ts) AS first_ts, min(CASE WHEN ${acquired} THEN ts END) AS acq_ts,
-      ${joinedUnordered(d, marked, ',')} AS money
+      ${d.joinedUnordered(marked, ',')} AS money
     FROM (SELECT *, ${bucket} AS b FROM ${events}) GROUP BY pid, b)`;
   const item = d.concat(d.concat(d.concat(d.intText('b'), "':'"), d.concat(d.intText('last_ts'), "':'")), "coalesce(money, '')");
   // Streamed, one person at a time: neither the trails nor the histories of half a million people are held at once.
   await ctx.reader.forEachRow<{ pid: string; first_ts: number; acq_ts: number | null; trail: string }>(
-    `SELECT pid, min(first_ts) AS first_ts, min(acq_ts) AS acq_ts, ${joinedUnordered(d, item, ITEM_SEP)} AS trail FROM ${perBucket} GROUP BY pid`,
+    `SELECT pid, min(first_ts) AS first_ts, min(acq_ts) AS acq_ts, ${d.joinedUnordered(item, ITEM_SEP)} AS trail FROM ${perBucket} GROUP BY pid`,
     p.values,
     (row) => onPerson(parseHistory(row.pid, Number(row.first_ts), row.acq_ts === null ? null : Number(row.acq_ts), row.trail, rules)),
   );

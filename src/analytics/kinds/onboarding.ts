@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commonFields, eventMatchSchema, timeRange } from '../definition.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { Relations } from './retention-relations.js';
+import { Relations } from '../sql/relations.js';
 import { defineKind, median, ratio, type QueryContext } from './kind.js';
 
 export const onboardingSchema = z.strictObject({

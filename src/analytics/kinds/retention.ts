@@ -5,7 +5,7 @@ import type { Dialect } from '../sql/dialect.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import { defineKind, ratio, type QueryContext } from './kind.js';
-import { int64, Relations } from './retention-relations.js';
+import { Relations } from '../sql/relations.js';
 import { cohortLines, totalsOf, type ReturnRow, type SizeRow, type TableOptions } from './retention-table.js';
 
 export const periodSchema = z.enum(['day', 'week', 'month']).describe('Calendar periods in UTC; weeks start on Monday');
@@ -51,8 +51,7 @@ function retentionSql(def: RetentionDefinition, d: Dialect, p: Params, end: numb
   const buckets = r.add('buckets', `SELECT pid, ${period('ts')} AS pn, min(${startTs}) AS s_ts, max(${returnTs}) AS r_ts FROM ${events} GROUP BY pid, pn`);
   // `from` selects cohorts: people whose first start event (ever, not only since `from`) is at or after it.
   const since = from === undefined ? '' : `AND start_ts >= ${p.add(from)}`;
-  const firstStart = d.name === 'clickhouse' ? 'assumeNotNull(min(s_ts))' : 'min(s_ts)';
-  const starts = r.add('starts', `SELECT pid, start_ts FROM (SELECT pid, ${firstStart} AS start_ts, count(s_ts) AS n FROM ${buckets} GROUP BY pid) WHERE n > 0 ${since}`);
+  const starts = r.add('starts', `SELECT pid, start_ts FROM (SELECT pid, ${d.notNull('min(s_ts)')} AS start_ts, count(s_ts) AS n FROM ${buckets} GROUP BY pid) WHERE n > 0 ${since}`);
   const withCohort = `(SELECT pid, start_ts, ${period('start_ts')} AS cohort FROM ${starts})`;
   let people = `SELECT pid, start_ts, cohort, 0 AS activated, 0 AS later FROM ${withCohort}`;
   const a = def.activation;
@@ -80,7 +79,7 @@ function retentionSql(def: RetentionDefinition, d: Dialect, p: Params, end: numb
   const eligible = `start_ts + ${laterTo} <= ${p.add(end)}`;
   const sizes = `SELECT cohort, activated, count(*) AS n, ${d.countIf(eligible)} AS eligible, ${d.countIf(`${eligible} AND later = 1`)} AS later
     FROM ${persons} GROUP BY cohort, activated`;
-  const i = (x: string) => int64(d, x);
+  const i = (x: string) => d.int64(x);
   return r.query(`SELECT ${i('0')} AS row_kind, ${i('cohort')} AS cohort, ${i('activated')} AS activated, ${i('0')} AS k, ${i('n')} AS n, ${i('eligible')} AS eligible, ${i('later')} AS later FROM (${sizes})
     UNION ALL SELECT ${i('1')}, ${i('cohort')}, ${i('activated')}, ${i('k')}, ${i('n')}, ${i('0')}, ${i('0')} FROM (${returns})`);
 }

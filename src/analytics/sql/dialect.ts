@@ -75,6 +75,14 @@ export interface Dialect {
   sortableTime(ts: string): string;
   /** Aggregate: the rows' numeric `expr` values in ascending order, as a list of doubles (exact below 2^53). */
   sortedNumberList(expr: string): string;
+  /** A NULL of the engine's nullable text type. */
+  readonly nullText: string;
+  /** Declares a value the query guarantees is not NULL as non-nullable (ClickHouse keeps Nullable types otherwise). */
+  notNull(expr: string): string;
+  /** An integer column of one type on both engines (ClickHouse 18.16 wants identical types across UNION ALL). */
+  int64(expr: string): string;
+  /** Aggregate: the rows' texts joined by `sep`, in no particular order (cheaper than an ordered aggregate). */
+  joinedUnordered(item: string, sep: string): string;
   /** Aggregate: bitwise OR of an integer column. */
   bitOr(expr: string): string;
 }

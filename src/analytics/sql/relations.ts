@@ -1,10 +1,10 @@
-import type { Dialect } from '../sql/dialect.js';
+import type { Dialect } from './dialect.js';
 
 /**
  * Named intermediate relations of one query. On DuckDB they become materialized CTEs, computed once however
  * often the query reads them (each read of a repeated subquery would scan the event log again); ClickHouse
- * 18.16 has no CTE subqueries, so there the text is inlined where it is read. Used by retention, onboarding
- * and lifecycle.
+ * 18.16 has no CTE subqueries, so there the text is inlined where it is read. Used by retention and
+ * onboarding.
  */
 export class Relations {
   private readonly ctes: string[] = [];
@@ -23,10 +23,3 @@ export class Relations {
     return this.ctes.length === 0 ? select : `WITH ${this.ctes.join(',\n')}\n${select}`;
   }
 }
-
-/** An integer column of one type on both engines (ClickHouse 18.16 wants identical types across UNION ALL). */
-export const int64 = (d: Dialect, expr: string): string => (d.name === 'duckdb' ? `CAST(${expr} AS BIGINT)` : `toInt64(${expr})`);
-
-/** Aggregate: the rows' texts joined by `sep`, in no particular order (cheaper than an ordered aggregate). */
-export const joinedUnordered = (d: Dialect, item: string, sep: string): string =>
-  d.name === 'duckdb' ? `string_agg(${item}, '${sep}')` : `arrayStringConcat(groupArray(${item}), '${sep}')`;
