@@ -10,8 +10,8 @@ import { fitLtv, isoDay, type LtvFit } from './fit.js';
 import { ltvFitOptionsSchema, rfmQuerySchema, type LtvFitInput, type LtvFitOptions, type RfmQuery } from './options.js';
 import { rfmReport, type RfmReport } from './rfm-report.js';
 import { scoreCustomers, scoreTraits } from './score.js';
-import { summariseInStore } from './summary-sql.js';
-import type { OrderSummary, SummaryWindow } from './summary.js';
+import { summariseCustomers, summariseInStore } from './summary-sql.js';
+import type { SummaryWindow } from './summary.js';
 import { dayOf, periodsPerYear } from './time-unit.js';
 
 const NOT_ENOUGH_DATA = new Set<string>(['CT_LTV_TOO_FEW_CUSTOMERS', 'CT_LTV_NO_REPEAT_BUYERS']);
@@ -75,10 +75,10 @@ export class LtvService {
 
     // Scores describe customers as of the latest data: today, or the holdout end when a past window was fitted.
     const asOfDay = Math.min(today, Math.max(holdoutEndDay, calibrationEndDay));
-    const current: OrderSummary =
+    const current =
       asOfDay === calibrationEndDay && holdoutEndDay === calibrationEndDay
         ? calibration
-        : await summariseInStore(this.deps.events.analytics, options.event, { unit: options.unit, calibrationEndDay: asOfDay, holdoutEndDay: asOfDay });
+        : await summariseCustomers(this.deps.events.analytics, options.event, { unit: options.unit, calibrationEndDay: asOfDay, holdoutEndDay: asOfDay });
     const horizon = options.horizon ?? periodsPerYear(options.unit);
     const scores = scoreCustomers(current.customers, fit, { horizon, clvMonths: options.clvMonths, discountRate: options.discountRate }, asOfDay);
 
@@ -135,7 +135,7 @@ export class LtvService {
     }
     const query: RfmQuery = parsed.data;
     const asOfDay = query.asOf ? dayOf(Date.parse(query.asOf)) : dayOf(this.deps.clock.now());
-    const summary = await summariseInStore(this.deps.events.analytics, query.event, { unit: 'day', calibrationEndDay: asOfDay, holdoutEndDay: asOfDay });
+    const summary = await summariseCustomers(this.deps.events.analytics, query.event, { unit: 'day', calibrationEndDay: asOfDay, holdoutEndDay: asOfDay });
     return rfmReport(summary.customers, query.event, asOfDay);
   }
 

@@ -32,9 +32,15 @@ function purchaseDays(d: Dialect, params: Params, event: string, window: Summary
 
 /**
  * The per-customer summary computed in the event store (two queries, no window functions: ClickHouse 18.16
- * has none). It equals summarisePurchaseDays() on the same purchases; test/models/summary.test.ts checks it.
+ * has none). It equals summarisePurchaseDays() on the same purchases; test/models/ltv-api.test.ts checks it.
  */
 export async function summariseInStore(reader: AnalyticsReader, event: string, window: SummaryWindow): Promise<OrderSummary> {
+  const [cohort, repeats] = [await summariseCustomers(reader, event, window), await repeatsByDay(reader, dialectFor(reader), event, window)];
+  return { ...cohort, repeatsByDay: repeats };
+}
+
+/** The per-customer rows alone (scoring and RFM need no tracking diagnostic, so not its two extra scans). */
+export async function summariseCustomers(reader: AnalyticsReader, event: string, window: SummaryWindow): Promise<Omit<OrderSummary, 'repeatsByDay'>> {
   const d = dialectFor(reader);
   const params = new Params();
   const cal = params.add(window.calibrationEndDay);
@@ -73,7 +79,7 @@ export async function summariseInStore(reader: AnalyticsReader, event: string, w
       lastDay,
     };
   });
-  return { window, customers, repeatsByDay: await repeatsByDay(reader, d, event, window), minRevenue: minRevenue === Infinity ? 0 : minRevenue };
+  return { window, customers, minRevenue: minRevenue === Infinity ? 0 : minRevenue };
 }
 
 /** Repeat purchase days of the calibration cohort per day: the "actual" line of the tracking diagnostic. */
