@@ -1,3 +1,4 @@
+import { DAY, HOUR, MINUTE } from '../core/units.js';
 import { CHANNELS, PLANS, REGIONS, USER_AGENTS, type Channel, type Region } from './catalogue.js';
 import { DESIGN } from './planted.js';
 import type { Rng } from './random.js';
@@ -7,8 +8,6 @@ import type { Rng } from './random.js';
  * with their membership. The events are expanded from this plan in history.ts; nothing here is sent as is.
  */
 
-export const DAY = 86_400_000;
-export const HOUR = 3_600_000;
 
 export type ChurnCause = 'billing' | 'support' | 'onboarding' | 'base';
 
@@ -152,7 +151,7 @@ function planOrders(rng: Rng, signupAt: number, endMs: number, checkoutSignup: b
 function planSubscription(rng: Rng, signupAt: number, endMs: number, slowOnboarder: boolean, onboardingMs: number): SubscriptionPlan {
   const cfg = DESIGN.subscription;
   const { plan, price } = rng.pick(PLANS);
-  const startAt = rng.chance(0.5) ? signupAt + 5 * 60_000 : signupAt + Math.floor(rng.between(1, 45) * DAY);
+  const startAt = rng.chance(0.5) ? signupAt + 5 * MINUTE : signupAt + Math.floor(rng.between(1, 45) * DAY);
   const signalTime = () => rng.between(startAt + 15 * DAY, startAt + 330 * DAY);
 
   const candidates: { at: number; cause: ChurnCause }[] = [];

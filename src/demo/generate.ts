@@ -1,5 +1,5 @@
 import type { CustomerPlan } from './customers.js';
-import { DAY } from './customers.js';
+import { DAY } from '../core/units.js';
 import { scheduleCustomer, scheduleVisitor } from './history.js';
 import { DESIGN } from './planted.js';
 import { subSeed } from './random.js';

@@ -1,6 +1,7 @@
 import { Actor, type Device } from './actor.js';
 import { CHANNELS, REGIONS } from './catalogue.js';
-import { DAY, HOUR, planCustomer, userAgentFor, type CustomerPlan } from './customers.js';
+import { DAY, HOUR } from '../core/units.js';
+import { planCustomer, userAgentFor, type CustomerPlan } from './customers.js';
 import { scheduleLocations } from './locations.js';
 import { DESIGN } from './planted.js';
 import { Rng, subSeed } from './random.js';

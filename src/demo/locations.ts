@@ -1,6 +1,7 @@
 import type { Actor, Device } from './actor.js';
 import { STORES } from './catalogue.js';
-import { DAY, type CustomerPlan } from './customers.js';
+import { DAY } from '../core/units.js';
+import { type CustomerPlan } from './customers.js';
 import { DESIGN } from './planted.js';
 import { Visit } from './sessions.js';
 

@@ -1,3 +1,4 @@
+import { DAY, HOUR } from '../core/units.js';
 import { PRODUCTS } from './catalogue.js';
 import { planDemo, type DemoOptions } from './generate.js';
 import { DEFINITIONS, DESIGN } from './planted.js';
@@ -35,7 +36,6 @@ interface Person {
   pageViews: number[];
 }
 
-const DAY = 86_400_000;
 const TRAP_PATH = `/p/${PRODUCTS.find((p) => p.id === DESIGN.dwellTrap.productId)!.slug}`;
 
 function median(values: number[]): number {
@@ -139,7 +139,7 @@ export class EffectMeter {
         support: shares(support),
         onboarding: {
           ...shares(slow),
-          medianHours: round(medianMs / 3_600_000, 1),
+          medianHours: round(medianMs / HOUR, 1),
           slowChurnRate: round(share(slowSubs.filter((p) => p.cancelledAt !== undefined).length, slowSubs.length)),
           fastChurnRate: round(share(fastSubs.filter((p) => p.cancelledAt !== undefined).length, fastSubs.length)),
         },

@@ -1,3 +1,5 @@
+import { DAY } from '../core/units.js';
+
 /**
  * What the demo history hides, for the analyses to find. Two halves:
  * - DESIGN: the knobs the generator turns (latent shares and probabilities; the generator reads them).
@@ -6,7 +8,6 @@
  * docs/demo-data.md describes each effect, its event names and its window.
  */
 
-const DAY_MS = 86_400_000;
 
 export const DESIGN = {
   /** Anonymous visitors who never sign up, per customer. */
@@ -73,7 +74,7 @@ export const DESIGN = {
 /** How the effects are defined (all windows end at the reference date: the cancel time, or the history end). */
 export const DEFINITIONS = {
   windowDays: 60,
-  windowMs: 60 * DAY_MS,
+  windowMs: 60 * DAY,
   /** Billing problems: any Payment Failed in the window. */
   billingSignal: 'Payment Failed in the 60 days before the reference date',
   /** Bad support: a Ticket Opened in the window whose Ticket Resolved has csat ≤ 2 or resolution_hours ≥ 72. */

@@ -1,7 +1,7 @@
 import { checkBatchSize } from '../cli/import/options.js';
 import { addResult, emptyTotals, type Totals } from '../cli/import/report.js';
 import type { Sink } from '../cli/import/sink.js';
-import { DAY } from './customers.js';
+import { DAY } from '../core/units.js';
 import { planDemo, type DemoOptions } from './generate.js';
 import { createDemoProgress } from './progress.js';
 

@@ -1,3 +1,4 @@
+import { SECOND } from '../core/units.js';
 import { CONTENT_PAGES, CURRENCY, PRODUCTS, SEARCH_QUERIES, type Product } from './catalogue.js';
 import { DESIGN } from './planted.js';
 import type { Rng } from './random.js';
@@ -7,7 +8,6 @@ import type { Visit } from './sessions.js';
 
 const TRAP = PRODUCTS.find((p) => p.id === DESIGN.dwellTrap.productId)!;
 const REGULAR = PRODUCTS.filter((p) => p !== TRAP);
-const SECOND = 1000;
 
 const productSpec = (p: Product) => ({ name: 'Product', path: `/p/${p.slug}`, title: `${p.name} — Crumb & Co.`, category: p.category });
 const productProps = (p: Product) => ({ product_id: p.id, sku: p.sku, name: p.name, category: p.category, price: p.price, currency: CURRENCY });

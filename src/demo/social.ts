@@ -1,6 +1,7 @@
 import type { Actor } from './actor.js';
 import { SOCIAL_NETWORKS, SOCIAL_TEXTS } from './catalogue.js';
-import { DAY, type CustomerPlan } from './customers.js';
+import { DAY } from '../core/units.js';
+import { type CustomerPlan } from './customers.js';
 
 /**
  * Social Mention (backend, from social listening, matched to the customer): text in the customer's language

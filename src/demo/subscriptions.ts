@@ -1,6 +1,7 @@
 import type { Actor, Device } from './actor.js';
 import { CANCEL_REASONS, CURRENCY } from './catalogue.js';
-import { DAY, type SubscriptionPlan } from './customers.js';
+import { DAY } from '../core/units.js';
+import { type SubscriptionPlan } from './customers.js';
 import { Visit } from './sessions.js';
 
 /**

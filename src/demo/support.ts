@@ -1,6 +1,7 @@
 import type { Actor } from './actor.js';
 import { CURRENCY, TICKET_CHANNELS, TICKET_TOPICS } from './catalogue.js';
-import { DAY, HOUR, type CustomerPlan } from './customers.js';
+import { DAY, HOUR } from '../core/units.js';
+import { type CustomerPlan } from './customers.js';
 import { DEFINITIONS, DESIGN } from './planted.js';
 
 /**
