@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { dropClickHouseDatabase } from '../../src/store/event-store/clickhouse/admin.js';
 
 /**
  * Which engine pair the suite runs on: `embedded` (DuckDB + SQLite, the default) or `scaleout`
@@ -24,29 +25,42 @@ export function tempDataDir(prefix = 'crumbtrail-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** scripts/ci/clickhouse.sh and scripts/ci/postgres.sh start servers here; the environment may point elsewhere. */
 const clickhouseBase = () => process.env.CRUMBTRAIL_TEST_CLICKHOUSE_URL ?? 'clickhouse://default@127.0.0.1:18123';
 const postgresAdmin = () => process.env.CRUMBTRAIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:15432/postgres';
 
-/** Run one statement on the test ClickHouse over its plain HTTP interface (setup only, not product code). */
-async function clickhouseStatement(sql: string): Promise<void> {
-  const base = new URL(clickhouseBase());
-  const http = `${base.protocol === 'clickhouses:' ? 'https' : 'http'}://${base.host}/`;
-  const res = await fetch(http, {
-    method: 'POST',
-    body: sql,
-    headers: { 'X-ClickHouse-User': decodeURIComponent(base.username || 'default'), 'X-ClickHouse-Key': decodeURIComponent(base.password) },
-  });
-  if (!res.ok) throw new Error(`ClickHouse: ${sql}: ${await res.text()}`);
+/** The test ClickHouse URL with its database replaced (any path in the configured URL is dropped). */
+export function clickhouseUrlFor(database: string): string {
+  const url = new URL(clickhouseBase());
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
-async function postgresStatement(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdmin() });
-  await client.connect();
+/** Run one statement on the test PostgreSQL server's admin database, saying how to start one when it is missing. */
+export async function postgresStatement(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdmin(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `The scale-out tests need a PostgreSQL server at ${postgresAdmin()} (set CRUMBTRAIL_TEST_POSTGRES_URL, or start one with ` +
+        `bash scripts/ci/postgres.sh): ${(error as Error).message || (error as { code?: string }).code}`,
+    );
+  }
   try {
     await client.query(sql);
   } finally {
     await client.end();
   }
+}
+
+/** A new, empty database on the test PostgreSQL server; its name and URL. */
+export async function createPostgresDatabase(): Promise<{ name: string; url: string }> {
+  const name = `ct_test_${randomBytes(6).toString('hex')}`;
+  await postgresStatement(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresAdmin());
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
 
 /** Stores for one test server: a temp data folder, plus fresh databases on the scale-out pair. */
@@ -55,19 +69,15 @@ export async function allocateTestStores(): Promise<TestStores> {
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (TEST_PAIR === 'embedded') return { dataDir, cleanup: async () => removeDir() };
 
-  const name = `ct_test_${randomBytes(6).toString('hex')}`;
-  await postgresStatement(`CREATE DATABASE ${name}`);
-  const events = new URL(clickhouseBase());
-  events.pathname = `/${name}`;
-  const state = new URL(postgresAdmin());
-  state.pathname = `/${name}`;
+  const state = await createPostgresDatabase();
+  const eventsUrl = clickhouseUrlFor(state.name);
   return {
     dataDir,
-    eventsUrl: events.toString(),
-    stateUrl: state.toString(),
+    eventsUrl,
+    stateUrl: state.url,
     cleanup: async () => {
-      await clickhouseStatement(`DROP DATABASE IF EXISTS ${name}`);
-      await postgresStatement(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropClickHouseDatabase(eventsUrl);
+      await postgresStatement(`DROP DATABASE IF EXISTS ${state.name} WITH (FORCE)`);
       removeDir();
     },
   };
