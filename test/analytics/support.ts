@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Clock } from '../../src/core/clock.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Fixture times are hours after this Monday 00:00 UTC. */
 export const T0 = Date.parse('2026-01-05T00:00:00Z');
@@ -40,14 +40,7 @@ export interface AnalyticsServer {
 
 export async function analyticsServer(options: { clock?: Clock } = {}): Promise<AnalyticsServer> {
   const server = await startTestServer({ clock: options.clock });
-  const query = async (kind: string, definition: unknown) => {
-    const res = await fetch(`${server.url}/api/query/${kind}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(definition),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const query = (kind: string, definition: unknown) => server.adminPost(`/api/query/${kind}`, definition);
   return {
     server,
     async send(calls) {

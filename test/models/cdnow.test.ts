@@ -6,7 +6,7 @@ import { gammaGammaExpectedSpend, type GammaGammaParams } from '../../src/models
 import type { LtvResult } from '../../src/models/service.js';
 import { summariseInStore } from '../../src/models/summary-sql.js';
 import type { OrderSummary } from '../../src/models/summary.js';
-import { ADMIN_TOKEN, allocateTestStores, startTestServer, TEST_PAIR, type TestServer } from '../support/server.js';
+import { allocateTestStores, startTestServer, TEST_PAIR, type TestServer } from '../support/server.js';
 import { cdnowMissing, importCdnowSample, publishedSummary } from './cdnow-support.js';
 
 /**
@@ -23,14 +23,7 @@ describe(`customer-value models reproduce the CDNOW literature (${TEST_PAIR})`, 
   let server: TestServer;
   let summary: OrderSummary;
   let bgnbd: LtvResult;
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const post = (path: string, body: unknown) => server.adminPost(path, body);
 
   before(async () => {
     const stores = await allocateTestStores();

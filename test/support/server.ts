@@ -47,6 +47,8 @@ export interface TestServer extends RunningServer {
   send(pathname: string, body: unknown, init?: RequestInit): Promise<Response>;
   /** GET with the admin token, parsed JSON. */
   admin<T = any>(pathname: string): Promise<{ status: number; body: T }>;
+  /** POST a JSON body with the admin token, parsed JSON. */
+  adminPost<T = any>(pathname: string, body: unknown): Promise<{ status: number; body: T }>;
   /** The profile found by a lookup query (`userId=…`), asserting it exists. */
   person(query: string): Promise<any>;
   /** A person's timeline, newest first (up to 1000 events). */
@@ -82,6 +84,14 @@ export async function startTestServer(
         body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       }),
     admin,
+    adminPost: async (pathname, body) => {
+      const res = await fetch(server.url + pathname, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
     person: async (query) => {
       const res = await admin(`/api/people?${query}`);
       assert.equal(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
