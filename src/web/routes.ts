@@ -25,6 +25,17 @@ const SHOP_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; sc
 const escapeAttribute = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+let shop: { page: string; assets: Map<string, string> } | null = null;
+
+/** The shop's page and assets, read once per process on first use (not at every server start). */
+function shopFiles(): { page: string; assets: Map<string, string> } {
+  if (shop) return shop;
+  const dir = path.join(SHOP_DIR, 'assets');
+  const assets = new Map(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')] as const));
+  shop = { page: fs.readFileSync(path.join(SHOP_DIR, 'index.html'), 'utf8'), assets };
+  return shop;
+}
+
 /** /crumbtrail.js (the browser tracker) and /demo/shop (a small shop instrumented with it). */
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   app.get('/crumbtrail.js', { schema: { hide: true } }, async (request, reply) => {
@@ -34,21 +45,18 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
     return tracker.code;
   });
 
-  const shopTemplate = fs.readFileSync(path.join(SHOP_DIR, 'index.html'), 'utf8');
   const shopPage = async (_request: unknown, reply: import('fastify').FastifyReply) => {
     reply.header('content-security-policy', SHOP_CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8');
-    return shopTemplate.replace('{{WRITE_KEY}}', escapeAttribute(deps.credentials.writeKey));
+    return shopFiles().page.replace('{{WRITE_KEY}}', escapeAttribute(deps.credentials.writeKey));
   };
   app.get('/demo/shop', { schema: { hide: true } }, shopPage);
   app.get('/demo/shop/*', { schema: { hide: true } }, shopPage);
 
-  const assets = new Map<string, string>();
-  for (const name of fs.readdirSync(path.join(SHOP_DIR, 'assets'))) assets.set(name, path.join(SHOP_DIR, 'assets', name));
   app.get<{ Params: { file: string } }>('/demo/shop/assets/:file', { schema: { hide: true } }, async (request, reply) => {
-    const file = assets.get(request.params.file);
+    const content = shopFiles().assets.get(request.params.file);
     const type = ASSET_TYPES[path.extname(request.params.file)];
-    if (!file || !type) throw new CrumbtrailError('CT_ROUTE_NOT_FOUND', `GET ${request.url.split('?')[0]}`);
+    if (content === undefined || !type) throw new CrumbtrailError('CT_ROUTE_NOT_FOUND', `GET ${request.url.split('?')[0]}`);
     reply.header('cache-control', 'no-cache').type(type);
-    return fs.readFileSync(file, 'utf8');
+    return content;
   });
 }

@@ -15,9 +15,9 @@ export function trackerCode(): Promise<TrackerBuild> {
   cached ??= (async () => {
     if (!RUNNING_FROM_SOURCE && fs.existsSync(TRACKER_OUTFILE)) return measure(fs.readFileSync(TRACKER_OUTFILE, 'utf8'));
     return buildTracker();
-  })();
-  cached.catch(() => {
+  })().catch((error: unknown) => {
     cached = null; // a failed build (esbuild missing in a production install without dist/) is retried next time
+    throw error;
   });
   return cached;
 }
