@@ -84,7 +84,7 @@ export const DEFINITIONS = {
   /** Slow onboarding: Signed Up → Onboarding Completed taking at least 2× the median of all customers. */
   slowOnboardingFactor: 2,
   /** Activation: Order Completed within 30 days of Signed Up. Retention: any page view 60–90 days after Signed Up. */
-  activationDays: 30,
+  activationDays: DESIGN.activation.windowDays, // the generator plants with it; measure.ts measures with it
   retentionFromDays: 60,
   retentionToDays: 90,
 } as const;
