@@ -29,28 +29,36 @@ export function fitWarmStarted<P>(
 ): FitResult<P> {
   const objective = (s: GroupedSample) => (p: number[]) => -logLikelihood(clampLog(p), s) / s.customers;
   const large = sample.size > WARM_START_TUPLES;
-  const search = minimise(objective(large ? thinSample(sample, WARM_START_TUPLES / 2) : sample), new Array<number>(dimensions).fill(0));
+  const found = warmStartedMinimum(objective(sample), large ? objective(thinSample(sample, WARM_START_TUPLES / 2)) : null, dimensions);
+  const logParams = clampLog(found.x);
+  return { params: toParams(logParams), logLikelihood: logLikelihood(logParams, sample), iterations: found.iterations, evaluations: found.evaluations, converged: found.converged };
+}
+
+/**
+ * The recipe itself, for any objective: the simplex search on `thinned` when given (counting none of its
+ * evaluations against the full data), else on `full`; then Newton steps on `full`, or the simplex again on it
+ * when the Hessian is unusable and the search ran on the thinned one.
+ */
+export function warmStartedMinimum(
+  full: (x: number[]) => number,
+  thinned: ((x: number[]) => number) | null,
+  dimensions: number,
+): { x: number[]; iterations: number; evaluations: number; converged: boolean } {
+  const search = minimise(thinned ?? full, new Array<number>(dimensions).fill(0));
   let x = search.x;
-  let evaluations = large ? 0 : search.evaluations;
+  let evaluations = thinned ? 0 : search.evaluations;
   let converged = search.converged;
-  const polished = newtonPolish(objective(sample), x);
+  const polished = newtonPolish(full, x);
   if (polished) {
     x = polished.x;
     evaluations += polished.evaluations;
-  } else if (large) {
-    const full = minimise(objective(sample), x, { step: 0.05 });
-    x = full.x;
-    evaluations += full.evaluations;
-    converged = full.converged;
+  } else if (thinned) {
+    const again = minimise(full, x, { step: 0.05 });
+    x = again.x;
+    evaluations += again.evaluations;
+    converged = again.converged;
   }
-  const logParams = clampLog(x);
-  return {
-    params: toParams(logParams),
-    logLikelihood: logLikelihood(logParams, sample),
-    iterations: search.iterations,
-    evaluations,
-    converged,
-  };
+  return { x, iterations: search.iterations, evaluations, converged };
 }
 
 /**

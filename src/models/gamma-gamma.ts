@@ -1,6 +1,4 @@
-import { clampLog, WARM_START_TUPLES, type FitResult } from './fitting.js';
-import { newtonPolish } from './math/newton.js';
-import { minimise } from './math/nelder-mead.js';
+import { clampLog, WARM_START_TUPLES, warmStartedMinimum, type FitResult } from './fitting.js';
 import { logGamma } from './math/special.js';
 
 /**
@@ -76,26 +74,13 @@ export function fitGammaGamma(rows: readonly SpendRow[]): FitResult<GammaGammaPa
     return { p: Math.exp(lp!), q: Math.exp(lq!), gamma: Math.exp(lg!) };
   };
   const objective = (d: PreparedSpend) => (l: number[]) => -preparedLogLikelihood(toParams(l), d) / d.n;
-  // As fitWarmStarted (bg-nbd.ts): the simplex search on every k-th customer when there are many, then
-  // Newton steps on all of them.
+  // The shared recipe (fitting.ts), the simplex on every k-th customer when there are many.
   const stride = Math.ceil(rows.length / WARM_START_TUPLES);
-  const search = minimise(objective(stride > 1 ? prepare(scaledRows.filter((_, i) => i % stride === 0)) : full), [0, 0, 0]);
-  let x = search.x;
-  let evaluations = stride > 1 ? 0 : search.evaluations;
-  let converged = search.converged;
-  const polished = newtonPolish(objective(full), x);
-  if (polished) {
-    x = polished.x;
-    evaluations += polished.evaluations;
-  } else if (stride > 1) {
-    const again = minimise(objective(full), x, { step: 0.05 });
-    x = again.x;
-    evaluations += again.evaluations;
-    converged = again.converged;
-  }
+  const thinned = stride > 1 ? objective(prepare(scaledRows.filter((_, i) => i % stride === 0))) : null;
+  const { x, iterations, evaluations, converged } = warmStartedMinimum(objective(full), thinned, 3);
   const unit = toParams(x);
   const params = { ...unit, gamma: unit.gamma * currency };
-  return { params, logLikelihood: gammaGammaLogLikelihood(params, rows), iterations: search.iterations, evaluations, converged };
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, rows), iterations, evaluations, converged };
 }
 
 /** E(M | x, m_x): the expected mean spend of a customer's future purchases (eq. 5; a weighted mean of the
