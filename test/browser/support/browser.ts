@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Request } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -50,15 +50,4 @@ export function recordRequests(context: BrowserContext): Request[] {
 /** The batches the tracker posted, parsed. */
 export function batchesSent(requests: Request[]): { sentAt: string; writeKey: string; batch: any[] }[] {
   return requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/batch').map((r) => JSON.parse(r.postData() ?? '{}'));
-}
-
-/**
- * Run the page's (paused, fake) clock forward far enough for the tracker's batch timer, and wait for the batch
- * it sends to be answered (the server answers only once the events are durable).
- */
-export async function deliverBatch(page: Page, runMs = 1_100): Promise<any> {
-  const answered = page.waitForResponse((res) => new URL(res.url()).pathname === '/v1/batch' && res.request().method() === 'POST', { timeout: 15_000 });
-  await page.clock.runFor(runMs);
-  const response = await answered;
-  return JSON.parse(response.request().postData() ?? '{}');
 }

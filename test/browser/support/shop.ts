@@ -7,15 +7,12 @@ import { batchesSent } from './browser.js';
 export const label = (m: { type: string; event?: string | null; name?: string | null }): string =>
   m.type === 'track' ? `track ${m.event}` : `${m.type}${m.name ? ' ' + m.name : ''}`;
 
-/** The page's fake clock, with the total it was moved, so engagement can be computed from the test's own steps. */
+/** The page's fake clock, moved by the test's own steps. */
 export class PageTime {
-  elapsedMs = 0;
   constructor(private readonly page: Page) {}
   async run(ms: number): Promise<void> {
     await this.page.clock.runFor(ms);
-    this.elapsedMs += ms;
   }
-  /** Move the clock past the tracker's batch timer and wait for that batch's (durable) answer. */
   /** Deliver batches until `count` messages have gone (a timer's messages may leave in the next batch). */
   async deliverAtLeast(count: number): Promise<any[]> {
     const messages: any[] = [];
@@ -23,6 +20,7 @@ export class PageTime {
     return messages;
   }
 
+  /** Move the clock past the tracker's batch timer and wait for that batch's (durable) answer. */
   async deliver(runMs = 1_100): Promise<any[]> {
     const answered = this.page.waitForResponse((res) => new URL(res.url()).pathname === '/v1/batch', { timeout: 15_000 });
     await this.run(runMs);
