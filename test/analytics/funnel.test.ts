@@ -104,6 +104,16 @@ describe('funnel', () => {
     assert.deepEqual(byPlan, { pro: [1, 1, 1], free: [1, 1, 0], null: [7, 5, 1] });
   });
 
+  test('more than six steps and exclusions take the text trail, with the same answers', async () => {
+    // Seven bits do not fit the packed number (ts·64 + mask): exclusions of events nobody sent change nothing.
+    const never = ['Never 1', 'Never 2', 'Never 3', 'Never 4'].map((event) => ({ event, betweenSteps: [0, 1] as [number, number] }));
+    const r = await s.ok('funnel', { steps: STEPS, window: '1d', exclusions: never });
+    assert.deepEqual(counts(r.steps), [9, 7, 2]); // as the ordered funnel without exclusions
+    const byCategory = await s.ok('funnel', { steps: STEPS, window: '1d', exclusions: never, breakdown: { property: 'category' } });
+    const byValue = Object.fromEntries(byCategory.breakdown.map((b: any) => [String(b.value), counts(b.steps)]));
+    assert.deepEqual(byValue, { null: [5, 3, 0], hats: [2, 2, 1], shoes: [2, 2, 1] });
+  });
+
   test('where filters on traits and properties; per-session counting', async () => {
     const pro = await s.ok('funnel', { steps: STEPS, window: '1d', where: [{ trait: 'plan', op: 'eq', value: 'pro' }] });
     assert.deepEqual(counts(pro.steps), [1, 1, 1]);

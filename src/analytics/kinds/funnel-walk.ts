@@ -7,12 +7,16 @@ import { SORTABLE_TIME_OFFSET } from '../sql/dialect.js';
  */
 export type FunnelOrder = 'ordered' | 'strict' | 'any';
 
-export interface TrailEvent {
-  ts: number;
-  /** Bit i: matches step i; bit steps + j: matches exclusion j. 0 for other events (strict mode only). */
-  mask: number;
-  /** Breakdown value carried by this event (property breakdowns), else null. */
-  value: string | null;
+/**
+ * A person's matching events in time order, as columns (no object per event: at 10M events the funnel walks
+ * ~2M of them). Entry i: `ts[i]`, `mask[i]` (bit i: matches step i; bit steps + j: matches exclusion j; 0 for
+ * other events, strict mode only), and the breakdown value it carries (property breakdowns) or null.
+ */
+export interface Trail {
+  length: number;
+  ts: ArrayLike<number>;
+  mask: ArrayLike<number>;
+  value: ((index: number) => string | null) | null;
 }
 
 export interface Exclusion {
@@ -38,29 +42,31 @@ export interface WalkOptions {
   exclusions: Exclusion[];
 }
 
-function attemptFrom(trail: TrailEvent[], entry: number, o: WalkOptions): Attempt {
-  const start = trail[entry]!;
-  const deadline = start.ts + o.windowMs;
+function attemptFrom(trail: Trail, entry: number, o: WalkOptions): Attempt {
+  const { ts, mask } = trail;
+  const start = ts[entry]!;
+  const value = trail.value?.(entry) ?? null;
+  const deadline = start + o.windowMs;
   if (o.order === 'any') {
-    const times = [start.ts];
-    let done = start.mask & ((1 << o.steps) - 1);
+    const times = [start];
+    let done = mask[entry]! & ((1 << o.steps) - 1);
     // The entry counts for one step only (its lowest); its other bits may be met by later events.
     done &= done & -done;
-    for (let j = entry + 1; j < trail.length && trail[j]!.ts <= deadline && times.length < o.steps; j++) {
-      const fresh = trail[j]!.mask & ((1 << o.steps) - 1) & ~done;
+    for (let j = entry + 1; j < trail.length && ts[j]! <= deadline && times.length < o.steps; j++) {
+      const fresh = mask[j]! & ((1 << o.steps) - 1) & ~done;
       if (fresh !== 0) {
         done |= fresh & -fresh;
-        times.push(trail[j]!.ts);
+        times.push(ts[j]!);
       }
     }
-    return { depth: times.length, times, value: start.value };
+    return { depth: times.length, times, value };
   }
-  const times = [start.ts];
+  const times = [start];
   let position = entry;
   for (let step = 1; step < o.steps; step++) {
     let found = -1;
-    for (let j = position + 1; j < trail.length && trail[j]!.ts <= deadline; j++) {
-      if (trail[j]!.mask & (1 << step)) {
+    for (let j = position + 1; j < trail.length && ts[j]! <= deadline; j++) {
+      if (mask[j]! & (1 << step)) {
         found = j;
         break;
       }
@@ -68,24 +74,29 @@ function attemptFrom(trail: TrailEvent[], entry: number, o: WalkOptions): Attemp
       if (o.order === 'strict') break;
     }
     if (found < 0) break;
-    times.push(trail[found]!.ts);
+    times.push(ts[found]!);
     position = found;
   }
   let depth = times.length;
   for (const exclusion of o.exclusions) {
     if (depth <= exclusion.to) continue;
     const [after, before] = [times[exclusion.from]!, times[exclusion.to]!];
-    if (trail.some((e) => e.mask & (1 << exclusion.bit) && e.ts > after && e.ts < before)) depth = Math.min(depth, exclusion.from + 1);
+    for (let j = 0; j < trail.length; j++) {
+      if (mask[j]! & (1 << exclusion.bit) && ts[j]! > after && ts[j]! < before) {
+        depth = Math.min(depth, exclusion.from + 1);
+        break;
+      }
+    }
   }
-  return { depth, times: times.slice(0, depth), value: start.value };
+  return { depth, times: times.slice(0, depth), value };
 }
 
 /** The best attempt of one person (or session), null when they never entered the funnel. */
-export function walkFunnel(trail: TrailEvent[], o: WalkOptions): Attempt | null {
+export function walkFunnel(trail: Trail, o: WalkOptions): Attempt | null {
   const entryMask = o.order === 'any' ? (1 << o.steps) - 1 : 1;
   let best: Attempt | null = null;
   for (let i = 0; i < trail.length; i++) {
-    if ((trail[i]!.mask & entryMask) === 0) continue;
+    if ((trail.mask[i]! & entryMask) === 0) continue;
     const attempt = attemptFrom(trail, i, o);
     if (best === null || attempt.depth > best.depth) best = attempt;
     if (best.depth === o.steps) break;
@@ -93,25 +104,47 @@ export function walkFunnel(trail: TrailEvent[], o: WalkOptions): Attempt | null 
   return best;
 }
 
-/** A trail of numbers ts·2^bits + mask, in time order, as the funnel reads it when there is no breakdown. */
-export function unpackTrail(keys: readonly number[], bits: number): TrailEvent[] {
-  const scale = 2 ** bits;
-  const trail = new Array<TrailEvent>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const packed = keys[i]!;
-    const mask = ((packed % scale) + scale) % scale;
-    trail[i] = { ts: (packed - mask) / scale, mask, value: null };
+/**
+ * Reads trails of numbers ts·2^bits + mask in time order (each with a breakdown text when there is a breakdown,
+ * '' for none) into columns it reuses from one person to the next: the walk keeps nothing of a trail but the attempt.
+ */
+export class PackedTrailReader {
+  private ts = new Float64Array(64);
+  private mask = new Int32Array(64);
+
+  constructor(private readonly bits: number) {}
+
+  read(keys: ArrayLike<number>, texts?: (index: number) => string): Trail {
+    if (keys.length > this.ts.length) {
+      const size = 2 ** Math.ceil(Math.log2(keys.length));
+      this.ts = new Float64Array(size);
+      this.mask = new Int32Array(size);
+    }
+    const scale = 2 ** this.bits;
+    for (let i = 0; i < keys.length; i++) {
+      const packed = keys[i]!;
+      const mask = ((packed % scale) + scale) % scale;
+      this.mask[i] = mask;
+      this.ts[i] = (packed - mask) / scale;
+    }
+    const value = texts ? (index: number) => texts(index) || null : null;
+    return { length: keys.length, ts: this.ts, mask: this.mask, value };
   }
-  return trail;
 }
 
 /** Parse a trail built in SQL: items `sortableTime:mask(10 digits):value` joined by `sep`, already in time order. */
-export function parseTrail(text: string, sep: string): TrailEvent[] {
-  if (text === '') return [];
-  return text.split(sep).map((item) => {
+export function parseTrail(text: string, sep: string): Trail {
+  const items = text === '' ? [] : text.split(sep);
+  const ts = new Array<number>(items.length);
+  const mask = new Array<number>(items.length);
+  const values = new Array<string | null>(items.length);
+  items.forEach((item, i) => {
     const a = item.indexOf(':');
     const b = item.indexOf(':', a + 1);
     const value = item.slice(b + 1);
-    return { ts: Number(item.slice(0, a)) - SORTABLE_TIME_OFFSET, mask: Number(item.slice(a + 1, b)), value: value === '' ? null : value.slice(1) };
+    ts[i] = Number(item.slice(0, a)) - SORTABLE_TIME_OFFSET;
+    mask[i] = Number(item.slice(a + 1, b));
+    values[i] = value === '' ? null : value.slice(1);
   });
+  return { length: items.length, ts, mask, value: (index) => values[index] ?? null };
 }

@@ -3,12 +3,13 @@ import { CrumbtrailError } from '../../core/errors.js';
 import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange, unitField } from '../definition.js';
 import { eventCondition, latestTrait, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { walkFunnel, unpackTrail, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
+import type { KeyedList } from '../../store/event-store/port.js';
+import { walkFunnel, PackedTrailReader, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
 import { defineKind, ITEM_SEP, median, ratio, type QueryContext } from './kind.js';
 import { actorColumn } from './actor.js';
 
 const MAX_STEPS = 20;
-/** Steps + exclusions up to this many travel packed into one integer with the time (ts·2^6 + mask < 2^53 until year 6400). */
+/** Steps + exclusions up to this many travel packed into one number with the time (ts·2^6 + mask < 2^53 until year 6400). */
 const PACKED_MASK_BITS = 6;
 
 export const funnelSchema = z.strictObject({
@@ -84,6 +85,8 @@ export function traitText(raw: string | null): string | null {
   }
 }
 
+const isKeyedList = (trail: ArrayLike<number> | KeyedList): trail is KeyedList => typeof (trail as KeyedList).text === 'function';
+
 async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const exclusions = validate(def);
   const d = ctx.dialect;
@@ -102,20 +105,21 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const actor = actorColumn(def.unit, d);
   // Strict funnels need every event of the person (anything between two steps breaks the sequence).
   const relevant = def.order === 'strict' ? '1 = 1' : 'mask > 0';
-  const packed = !def.breakdown && bits.length <= PACKED_MASK_BITS;
+  const packed = bits.length <= PACKED_MASK_BITS;
   let trail: string;
   if (packed) {
     // The common case as one number per event (ts·64 + mask), a sorted list per person read straight from the
     // engine's vectors: no text to build, sort or parse, and DuckDB streams it (see AnalyticsReader.forEachRow).
-    // The order (time, then mask) is the same as the text form's.
-    trail = d.sortedNumberList(`ts * ${2 ** PACKED_MASK_BITS} + mask`);
+    // A breakdown's value travels beside each number. The order (time, mask, value) is the same as the text form's.
+    const key = `ts * ${2 ** PACKED_MASK_BITS} + mask`;
+    trail = def.breakdown ? d.sortedKeyedList(key, d.notNull(`CASE WHEN value IS NULL THEN '' ELSE value END`)) : d.sortedNumberList(key);
   } else {
     const encodedValue = `CASE WHEN value IS NULL OR value = '' THEN '' ELSE ${d.concat("'='", d.strip('value', ITEM_SEP))} END`;
     const paddedMask = d.concat(`substring('0000000000', 1, 10 - length(${d.intText('mask')}))`, d.intText('mask'));
     trail = d.sortedJoin(d.concat(d.concat(d.sortableTime('ts'), "':'"), d.concat(d.concat(paddedMask, "':'"), encodedValue)), ITEM_SEP);
   }
   // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
-  const sql = `SELECT actor, ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
+  const sql = `SELECT ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
       SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}
     ) WHERE ${relevant} GROUP BY actor`;
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
@@ -129,17 +133,21 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     group.add(attempt);
   };
   const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
-  // People whose events match a single step (most of a shop's visitors) need no walk.
   const single = (bits: number) => (def.order === 'any' ? (bits & (bits - 1)) === 0 : bits === 1);
   const entered = (bits: number) => (def.order === 'any' ? bits !== 0 : (bits & 1) === 1);
   if (packed) {
-    await ctx.reader.forEachRow<{ bits: number; trail: number[] }>(sql, p.values, (row) => {
+    const trails = new PackedTrailReader(PACKED_MASK_BITS);
+    await ctx.reader.forEachRow<{ bits: number; trail: ArrayLike<number> | KeyedList }>(sql, p.values, (row) => {
       const bits = Number(row.bits);
-      if (single(bits)) {
+      // Without a breakdown, people whose events match a single step need no walk.
+      if (!def.breakdown && single(bits)) {
         if (entered(bits)) count({ depth: 1, times: [0], value: null });
         return;
       }
-      const attempt = walkFunnel(unpackTrail(row.trail, PACKED_MASK_BITS), options);
+      const trail = row.trail;
+      // ('keys' in trail would not do: arrays and typed arrays have a keys() method.)
+      const attempt = walkFunnel(isKeyedList(trail) ? trails.read(trail.keys, trail.text) : trails.read(trail), options);
+      if (attempt && byTrait) attempt.value = traitText(attempt.value);
       if (attempt) count(attempt);
     });
   } else {

@@ -59,6 +59,8 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
     sortableTime: (ts) => `concat(substring('0000000000000000', 1, 16 - length(toString(${ts} + ${SORTABLE_TIME_OFFSET}))), toString(${ts} + ${SORTABLE_TIME_OFFSET}))`,
       bitOr: (expr) => `groupBitOr(${expr})`,
       sortedNumberList: (expr) => `arraySort(groupArray(toFloat64(${expr})))`,
+      // Tuples sort by their first element, then the second; JSON gives each as [key, text] (see the reader).
+      sortedKeyedList: (key, text) => `arraySort(groupArray((toFloat64(${key}), ${text})))`,
       int64: (expr) => `toInt64(${expr})`,
     joinedUnordered: (item, sep) => `arrayStringConcat(groupArray(${item}), '${sep}')`,
       nullText: 'CAST(NULL AS Nullable(String))',

@@ -75,6 +75,11 @@ export interface Dialect {
   sortableTime(ts: string): string;
   /** Aggregate: the rows' numeric `expr` values in ascending order, as a list of doubles (exact below 2^53). */
   sortedNumberList(expr: string): string;
+  /**
+   * Aggregate: (key, text) pairs sorted by key, then text, streamed as a KeyedList (port.ts): a per-person trail
+   * that carries a text with each item costs a fraction of sortedJoin's memory (DuckDB sorts the pairs natively).
+   */
+  sortedKeyedList(key: string, text: string): string;
   /** A NULL of the engine's nullable text type. */
   readonly nullText: string;
   /** Declares a value the query guarantees is not NULL as non-nullable (ClickHouse keeps Nullable types otherwise). */

@@ -47,6 +47,7 @@ export const duckdb: Dialect = {
   sortableTime: (ts) => `lpad(CAST(${ts} + ${SORTABLE_TIME_OFFSET} AS VARCHAR), 16, '0')`,
   bitOr: (expr) => `bit_or(${expr})`,
   sortedNumberList: (expr) => `list_sort(list(CAST(${expr} AS DOUBLE)))`,
+  sortedKeyedList: (key, text) => `list_sort(list({'k': CAST(${key} AS DOUBLE), 'v': ${text}}))`,
   int64: (expr) => `CAST(${expr} AS BIGINT)`,
   joinedUnordered: (item, sep) => `string_agg(${item}, '${sep}')`,
   nullText: 'CAST(NULL AS VARCHAR)',

@@ -68,6 +68,12 @@ export type QueryValue = string | number | boolean | null | readonly string[] | 
  * 18.16 has no server-side parameters, so its adapter renders each as an escaped literal, and nothing else).
  * Integers come back as JS numbers.
  */
+/** A list of (key, text) pairs as forEachRow streams it: keys in one array, each text read only when asked for. */
+export interface KeyedList {
+  readonly keys: ArrayLike<number>;
+  text(index: number): string;
+}
+
 export interface AnalyticsReader {
   readonly dialect: AnalyticsDialect;
   /** Table names to read from, already qualified for the engine (`events`, `person_aliases`). */
@@ -75,7 +81,9 @@ export interface AnalyticsReader {
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, QueryValue>): Promise<T[]>;
   /**
    * The rows one at a time, for per-person walks over results too big to hold at once (DuckDB streams them chunk
-   * by chunk). A list column arrives as an array of numbers.
+   * by chunk). A list column of numbers arrives as an ArrayLike<number>, a list of (number, text) pairs (see
+   * Dialect.sortedKeyedList) as a KeyedList; both are only valid during the call (DuckDB: views of the chunk's
+   * memory, no copy), so copy what must outlive it.
    */
   forEachRow<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue>, onRow: (row: T) => void): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { AnalyticsReader, QueryValue } from '../port.js';
+import type { AnalyticsReader, KeyedList, QueryValue } from '../port.js';
 import type { ClickHouseConnection, JsonScalar } from './connection.js';
 import type { Tables } from './schema.js';
 import { numberLiteral, stringLiteral, trustedSql } from './sql-literals.js';
@@ -11,6 +11,15 @@ function literal(value: QueryValue): string {
   if (typeof value === 'number') return numberLiteral(value);
   if (typeof value === 'boolean') return value ? '1' : '0';
   return `[${value.map((v: string | number) => (typeof v === 'string' ? stringLiteral(v) : numberLiteral(v))).join(', ')}]`;
+}
+
+/** JSON renders an Array(Tuple(Float64, String)) (Dialect.sortedKeyedList) as [[key, text], …]. */
+function isPairList(value: unknown): value is [number, string][] {
+  return Array.isArray(value) && Array.isArray(value[0]);
+}
+
+function keyedList(pairs: [number, string][]): KeyedList {
+  return { keys: pairs.map((pair) => pair[0]), text: (index) => String(pairs[index]![1]) };
 }
 
 /**
@@ -28,7 +37,10 @@ export class ClickHouseAnalyticsReader implements AnalyticsReader {
   readonly dialect = 'clickhouse';
   readonly tables: { events: string; personAliases: string };
 
-  constructor(private readonly connection: ClickHouseConnection, tables: Tables) {
+  constructor(
+    private readonly connection: ClickHouseConnection,
+    tables: Tables,
+  ) {
     this.tables = { events: tables.events.text, personAliases: tables.personAliases.text };
   }
 
@@ -42,9 +54,11 @@ export class ClickHouseAnalyticsReader implements AnalyticsReader {
 
   /** Materialised, then handed over row by row: ClickHouse does the heavy part server-side, and the rows are small. */
   async forEachRow<T = Record<string, unknown>>(sql: string, params: Record<string, QueryValue>, onRow: (row: T) => void): Promise<void> {
-    const rows = await this.query<T>(sql, params);
+    const rows = await this.query<Record<string, unknown>>(sql, params);
     for (let i = 0; i < rows.length; i++) {
-      onRow(rows[i]!);
+      const row = rows[i]!;
+      for (const [name, value] of Object.entries(row)) if (isPairList(value)) row[name] = keyedList(value);
+      onRow(row as T);
       (rows as unknown[])[i] = undefined;
     }
   }

@@ -1,5 +1,18 @@
-import { BIGINT, DuckDBListVector, LIST, VARCHAR, DOUBLE, listValue, type DuckDBVector, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import type { AnalyticsReader, QueryValue } from '../port.js';
+import {
+  BIGINT,
+  DOUBLE,
+  DuckDBDoubleVector,
+  DuckDBListVector,
+  DuckDBStructVector,
+  LIST,
+  VARCHAR,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+  type DuckDBVector,
+} from '@duckdb/node-api';
+import type { AnalyticsReader, KeyedList, QueryValue } from '../port.js';
 
 /** Plain JS values out of DuckDB's: BIGINT/HUGEINT as numbers (counts and epoch ms stay far below 2^53). */
 function plain(value: unknown): unknown {
@@ -19,10 +32,39 @@ function usedParams(sql: string, params: Record<string, QueryValue>): Record<str
   return Object.fromEntries(Object.entries(params).filter(([name]) => used.has(name)));
 }
 
-/** Reads row r of a vector: a list as an array of numbers (from its child vector), anything else as a plain value. */
+/**
+ * A DOUBLE vector's backing memory: `items` is private in the client's typings, but reading it is the only way to
+ * get at the numbers without a call and a copy per item. The client is pinned; should it change, this copies.
+ */
+function doubleItems(vector: DuckDBDoubleVector): Float64Array {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Float64Array) return items;
+  return Float64Array.from({ length: vector.itemCount }, (_, i) => vector.getItem(i) ?? Number.NaN);
+}
+
+/**
+ * Reads row r of a vector: a list of DOUBLEs as a Float64Array view of its child vector (no copy: valid while the
+ * chunk is, i.e. during onRow), a list of {k: DOUBLE, v: text} structs as a KeyedList over the same views, another list as an array of numbers (a NULL list reads as empty: the client's
+ * validity mask is private, and no query streams NULL lists), anything else as a plain value.
+ */
 function columnReader(vector: DuckDBVector): (r: number) => unknown {
   if (vector instanceof DuckDBListVector) {
     const child = vector.childVector;
+    if (child instanceof DuckDBDoubleVector) {
+      const items = doubleItems(child);
+      return (r) => {
+        const offset = vector.getEntryOffset(r);
+        return items.subarray(offset, offset + vector.getEntryLength(r));
+      };
+    }
+    const [keys, texts] = child instanceof DuckDBStructVector ? [child.entryVectorAt(0), child.entryVectorAt(1)] : [];
+    if (keys instanceof DuckDBDoubleVector && texts) {
+      const items = doubleItems(keys);
+      return (r): KeyedList => {
+        const offset = vector.getEntryOffset(r);
+        return { keys: items.subarray(offset, offset + vector.getEntryLength(r)), text: (i) => String(texts.getItem(offset + i) ?? '') };
+      };
+    }
     return (r) => {
       const offset = vector.getEntryOffset(r);
       const length = vector.getEntryLength(r);
@@ -94,7 +136,8 @@ export class DuckDbAnalyticsReader implements AnalyticsReader {
         const names = result.columnNames();
         for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
           const readers = names.map((_, c) => columnReader(chunk.getColumnVector(c)));
-          for (let r = 0; r < chunk.rowCount; r++) {
+          const rowCount = chunk.rowCount; // a native call each time it is read
+          for (let r = 0; r < rowCount; r++) {
             const row: Record<string, unknown> = {};
             for (let c = 0; c < names.length; c++) row[names[c]!] = readers[c]!(r);
             onRow(row as T);
