@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../src/core/version.js';
-import { startTestServer, WRITE_KEY, type TestServer } from '../support/server.js';
-import { launchChromium, recordRequests, SKIP_WITHOUT_CHROMIUM, type BrowserSession } from './support/browser.js';
+import { WRITE_KEY } from '../support/server.js';
+import { recordRequests, serverAndChromium, SKIP_WITHOUT_CHROMIUM } from './support/browser.js';
 import { label } from './support/shop.js';
 
 const AJS_UMD = path.join(PACKAGE_ROOT, 'node_modules', '@segment', 'analytics-next', 'dist', 'umd');
@@ -20,19 +20,10 @@ const testPage = (writeKey: string) => `<!doctype html>
 </head><body><p>two trackers</p></body></html>`;
 
 describe('analytics.js (@segment/analytics-next) and crumbtrail.js in the same page', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
-  let server: TestServer;
-  let chromium: BrowserSession;
-  before(async () => {
-    server = await startTestServer();
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.dispose();
-  });
+  const session = serverAndChromium();
 
   it('delivers both libraries’ events to Crumbtrail', async () => {
-    const context = await chromium.browser.newContext();
+    const context = await session.chromium.browser.newContext();
     const requests = recordRequests(context);
     const page = await context.newPage();
     const pageErrors: Error[] = [];
@@ -42,7 +33,7 @@ describe('analytics.js (@segment/analytics-next) and crumbtrail.js in the same p
       const file = path.join(AJS_UMD, path.basename(new URL(route.request().url()).pathname));
       return fs.existsSync(file) ? route.fulfill({ contentType: 'application/javascript', body: fs.readFileSync(file) }) : route.abort();
     });
-    await page.goto(`${server.url}/ajs-test.html`);
+    await page.goto(`${session.server.url}/ajs-test.html`);
 
     const ids = await page.evaluate(async (writeKey) => {
       const { AnalyticsBrowser } = (window as any).AnalyticsNext;
@@ -67,9 +58,9 @@ describe('analytics.js (@segment/analytics-next) and crumbtrail.js in the same p
 
     // analytics.js answers each call only after its request is answered; crumbtrail.js's flush is awaited here.
     await page.waitForFunction(() => (window as any).crumbtrail.user().queued === 0);
-    const grace = await server.person('userId=grace');
+    const grace = await session.server.person('userId=grace');
     // Sorted: events from the same millisecond have no defined timeline order.
-    const ajsEvents = await server.timeline(grace.personId);
+    const ajsEvents = await session.server.timeline(grace.personId);
     const byLabel = (events: any[], l: string) => events.find((e) => label(e) === l);
     assert.deepEqual(ajsEvents.map(label).sort(), ['identify', 'page Install', 'track Product Viewed']);
     assert.equal(byLabel(ajsEvents, 'page Install').properties.category, 'Docs');
@@ -78,13 +69,13 @@ describe('analytics.js (@segment/analytics-next) and crumbtrail.js in the same p
     assert.equal(byLabel(ajsEvents, 'identify').traits.email, 'grace@example.com');
     assert.ok(ajsEvents.every((e: any) => e.anonymousId === ids.ajs));
 
-    const visitor = await server.person(`anonymousId=${ids.crumbtrail}`);
-    const ctEvents = await server.timeline(visitor.personId);
+    const visitor = await session.server.person(`anonymousId=${ids.crumbtrail}`);
+    const ctEvents = await session.server.timeline(visitor.personId);
     assert.deepEqual(ctEvents.map(label).sort(), ['page Landing', 'track Product Added']);
     assert.equal(byLabel(ctEvents, 'page Landing').context.library.name, 'crumbtrail.js');
 
     const hosts = new Set(requests.map((r) => new URL(r.url()).host));
-    assert.deepEqual([...hosts], [new URL(server.url).host], 'nothing left the machine');
+    assert.deepEqual([...hosts], [new URL(session.server.url).host], 'nothing left the machine');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -2,18 +2,16 @@
 // the e-commerce events, engagement time on the page's fake clock, offline and retry, consent withdrawal.
 // Each step asserts what went over the wire (network requests) and what the server stored (admin API).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { IDLE_MS } from '../../tracker/src/limits.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { batchesSent, launchChromium, recordRequests, SKIP_WITHOUT_CHROMIUM, type BrowserSession } from './support/browser.js';
+import { batchesSent, recordRequests, serverAndChromium, SKIP_WITHOUT_CHROMIUM } from './support/browser.js';
 import { cookies, label, nextBatch, PageTime, sentLabels, setVisibility, stored, trackerKeys, trackingRequests } from './support/shop.js';
 
 const TOKYO = { latitude: 35.6812, longitude: 139.7671, accuracy: 25 };
 
 describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
-  let server: TestServer;
-  let chromium: BrowserSession;
+  const session = serverAndChromium();
   let context: BrowserContext;
   let page: Page;
   let requests: Request[];
@@ -22,9 +20,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
   const pageErrors: Error[] = [];
 
   before(async () => {
-    server = await startTestServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ geolocation: TOKYO, permissions: ['geolocation'], locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+    context = await session.chromium.browser.newContext({ geolocation: TOKYO, permissions: ['geolocation'], locale: 'en-US', timezoneId: 'Asia/Tokyo' });
     requests = recordRequests(context);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
@@ -34,15 +30,11 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
     await page.clock.install({ time: start });
     await page.clock.pauseAt(start + 1_000);
   });
-  after(async () => {
-    await chromium?.close();
-    await server?.dispose();
-  });
 
   const who = () => page.evaluate(() => (window as any).crumbtrail.user());
 
   it('sends and stores nothing before consent, then delivers the held page view with the campaign', async () => {
-    await page.goto(`${server.url}/demo/shop?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
+    await page.goto(`${session.server.url}/demo/shop?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
     await page.waitForFunction(() => (window as any).crumbtrail.__crumbtrail === true);
     await time.run(10_000);
     assert.deepEqual(trackingRequests(requests).map((r) => r.url()), [], 'no tracking request before consent');
@@ -72,7 +64,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
     assert.equal(list.properties.products.length, 6);
     assert.deepEqual((await trackerKeys(page)).sort(), ['ct_aid', 'ct_consent', 'ct_sess']);
 
-    const { labels, events } = await stored(server, anonymousId);
+    const { labels, events } = await stored(session.server, anonymousId);
     assert.deepEqual(labels, ['page Home', 'track Product List Viewed']);
     assert.equal(events.find((e) => e.type === 'page').context.campaign.source, 'newsletter');
   });
@@ -85,7 +77,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
     assert.equal(homeEngagement.properties.final, true);
     assert.equal(homeEngagement.properties.path, '/demo/shop');
     assert.equal(productPage.properties.path, '/demo/shop/product/sourdough');
-    assert.equal(productPage.properties.referrer, `${server.url}/demo/shop?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
+    assert.equal(productPage.properties.referrer, `${session.server.url}/demo/shop?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
     assert.deepEqual(viewed.properties, { product_id: 'sourdough', sku: 'CRB-001', name: 'Country Sourdough', category: 'Bread', price: 7.5, currency: 'USD' });
 
     // Active 10 s, then a scroll to the bottom, then 50 s without input: only IDLE_MS of those count.
@@ -137,7 +129,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
   });
 
   it('tracks removal, checkout and the order, and joins the visitor to the identified customer', async () => {
-    await page.goto(`${server.url}/demo/shop/product/rye`); // a full page load this time: the stored ids carry over
+    await page.goto(`${session.server.url}/demo/shop/product/rye`); // a full page load this time: the stored ids carry over
     await page.waitForFunction(() => (window as any).crumbtrail.__crumbtrail === true);
     await page.click('#add-to-cart');
     const loaded = await time.deliver();
@@ -174,12 +166,12 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
     assert.equal(started.properties.order_id, completed.properties.order_id);
     assert.equal(order.find((m) => m.type === 'identify').traits.name, 'Ada <b>Lovelace</b>');
 
-    const byUser = await server.person('userId=ada@example.com');
-    const byVisitor = await server.person(`anonymousId=${anonymousId}`);
+    const byUser = await session.server.person('userId=ada@example.com');
+    const byVisitor = await session.server.person(`anonymousId=${anonymousId}`);
     assert.equal(byUser.personId, byVisitor.personId, 'one person: the visitor became the customer');
     assert.equal(byUser.traits.email, 'ada@example.com');
     // Exactly what the page sent arrived, each message once.
-    const { labels } = await stored(server, anonymousId);
+    const { labels } = await stored(session.server, anonymousId);
     assert.deepEqual(labels, sentLabels(requests).sort());
   });
 
@@ -216,7 +208,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
     assert.deepEqual(retried[0].properties, { placement: 'footer' });
     await page.unroute('**/v1/batch');
     // Everything this visitor's page sent so far (offline resends and retries included) is stored exactly once.
-    const { labels } = await stored(server, anonymousId);
+    const { labels } = await stored(session.server, anonymousId);
     assert.deepEqual(labels, sentLabels(requests).sort());
     assert.equal(labels.filter((l) => l === 'track Newsletter Signup Clicked').length, 1);
   });
@@ -310,25 +302,16 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
 });
 
 describe('crumbtrail.js honours Do Not Track / Global Privacy Control when configured', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
-  let server: TestServer;
-  let chromium: BrowserSession;
-  before(async () => {
-    server = await startTestServer();
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.dispose();
-  });
+  const session = serverAndChromium();
 
   it('sends nothing, even after consent, when the browser says Global Privacy Control', async () => {
-    const context = await chromium.browser.newContext();
+    const context = await session.chromium.browser.newContext();
     // A string, not a function: tsx would wrap a named arrow in a helper the page does not have.
     await context.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get() { return true; } });" });
     const requests = recordRequests(context);
     const page = await context.newPage();
     await page.clock.install({ time: Date.now() });
-    await page.goto(`${server.url}/demo/shop`);
+    await page.goto(`${session.server.url}/demo/shop`);
     await page.waitForFunction(() => (window as any).crumbtrail.__crumbtrail === true);
     assert.equal(await page.locator('#consent-banner').isVisible(), false, 'no banner: the browser already said no');
     await page.evaluate(() => (window as any).crumbtrail.consent({ analytics: true }));

@@ -1,11 +1,11 @@
 // crumbtrail.js on a bare page (no demo shop): the snippet's queue stub, delivery on page hide, and the bounded
 // offline queue. The page is answered by a route on the test server's origin; the tracker comes from the server.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MAX_QUEUED } from '../../tracker/src/limits.js';
-import { startTestServer, WRITE_KEY, type TestServer } from '../support/server.js';
-import { launchChromium, SKIP_WITHOUT_CHROMIUM, type BrowserSession } from './support/browser.js';
+import { WRITE_KEY, type TestServer } from '../support/server.js';
+import { serverAndChromium, SKIP_WITHOUT_CHROMIUM, type BrowserSession } from './support/browser.js';
 import { label } from './support/shop.js';
 
 /** The snippet's stub with calls made before the tracker loads (as docs/tracker.md shows it). */
@@ -48,24 +48,15 @@ async function eventsOf(server: TestServer, query: string, expected: number): Pr
 }
 
 describe('crumbtrail.js delivery', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
-  let server: TestServer;
-  let chromium: BrowserSession;
-  before(async () => {
-    server = await startTestServer();
-    chromium = await launchChromium();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.dispose();
-  });
+  const session = serverAndChromium();
 
   it('keeps calls made before it loaded, and delivers on page hide (keepalive) without waiting for its timer', async () => {
-    const page = await openBarePage(chromium, server, 'paused');
+    const page = await openBarePage(session.chromium, session.server, 'paused');
     await page.evaluate(() => (window as any).crumbtrail.track('Leaving', { why: 'test' }));
     // The batch timer cannot fire (the clock is paused): only the page-hide path can deliver these.
     await page.click('#away');
     await page.waitForURL('**/api/health');
-    const events = await eventsOf(server, 'userId=early-bird', 5);
+    const events = await eventsOf(session.server, 'userId=early-bird', 5);
     assert.deepEqual(events.map(label).sort(), ['identify', 'page', 'track Before Load', 'track Leaving', 'track Page Engagement']);
     const identify = events.find((e) => e.type === 'identify');
     assert.deepEqual(identify.traits, { plan: 'pro' });
@@ -76,7 +67,7 @@ describe('crumbtrail.js delivery', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
   });
 
   it(`bounds the offline queue at ${MAX_QUEUED} messages (the oldest give way) and drains it in batches once online`, async () => {
-    const page = await openBarePage(chromium, server, 'real');
+    const page = await openBarePage(session.chromium, session.server, 'real');
     await page.waitForFunction(() => (window as any).crumbtrail.user().queued === 0);
     await page.context().setOffline(true);
     await page.evaluate(() => {
@@ -89,7 +80,7 @@ describe('crumbtrail.js delivery', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     const anonymousId = await page.evaluate(() => (window as any).crumbtrail.user().anonymousId);
     await page.context().setOffline(false);
     await page.waitForFunction(() => (window as any).crumbtrail.user().queued === 0, undefined, { timeout: 20_000 });
-    const bulk = (await eventsOf(server, `anonymousId=${anonymousId}`, 3 + MAX_QUEUED)).filter((e) => e.event === 'Bulk');
+    const bulk = (await eventsOf(session.server, `anonymousId=${anonymousId}`, 3 + MAX_QUEUED)).filter((e) => e.event === 'Bulk');
     assert.deepEqual(
       bulk.map((e) => e.properties.i).sort((a, b) => a - b),
       Array.from({ length: MAX_QUEUED }, (_, k) => 600 - MAX_QUEUED + k),

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Request } from 'playwright-core';
+import { startTestServer, type TestServer } from '../../support/server.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -50,4 +52,21 @@ export function recordRequests(context: BrowserContext): Request[] {
 /** The batches the tracker posted, parsed. */
 export function batchesSent(requests: Request[]): { sentAt: string; writeKey: string; batch: any[] }[] {
   return requests.filter((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/batch').map((r) => JSON.parse(r.postData() ?? '{}'));
+}
+
+/**
+ * A real server on the selected engine pair and a headless Chromium for one describe block: started before its
+ * tests (before any `before` the block registers after this call), closed after them.
+ */
+export function serverAndChromium(): { readonly server: TestServer; readonly chromium: BrowserSession } {
+  const session = {} as { server: TestServer; chromium: BrowserSession };
+  before(async () => {
+    session.server = await startTestServer();
+    session.chromium = await launchChromium();
+  });
+  after(async () => {
+    await session.chromium?.close();
+    await session.server?.dispose();
+  });
+  return session;
 }
