@@ -66,6 +66,25 @@ describe('crumbtrail.js delivery', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
     await page.context().close();
   });
 
+  it('reset() forgets the user and starts a new anonymous visitor, in memory and in storage', async () => {
+    const page = await openBarePage(session.chromium, session.server, 'real');
+    const user = () => page.evaluate(() => (window as any).crumbtrail.user());
+    const known = await user();
+    assert.equal(known.userId, 'early-bird');
+    assert.equal(typeof known.anonymousId, 'string');
+    await page.evaluate(() => (window as any).crumbtrail.reset());
+    const reset = await user();
+    assert.equal(reset.userId, null);
+    assert.notEqual(reset.anonymousId, known.anonymousId);
+    assert.equal(reset.sessionId, known.sessionId, 'the session goes on');
+    const stored = await page.evaluate(() => [localStorage.getItem('ct_aid'), localStorage.getItem('ct_uid')]);
+    assert.deepEqual(stored, [JSON.stringify(reset.anonymousId), null]);
+    await page.reload();
+    await page.waitForFunction(() => (window as any).crumbtrail.__crumbtrail === true);
+    assert.equal((await user()).anonymousId, reset.anonymousId, 'the new visitor id survives a reload');
+    await page.context().close();
+  });
+
   it(`bounds the offline queue at ${MAX_QUEUED} messages (the oldest give way) and drains it in batches once online`, async () => {
     const page = await openBarePage(session.chromium, session.server, 'real');
     await page.waitForFunction(() => (window as any).crumbtrail.user().queued === 0);

@@ -1,4 +1,4 @@
-// Who the visitor is (anonymousId, userId, groupId) and which session they are in. Kept in memory, mirrored to
+// Who the visitor is (anonymousId, userId) and which session they are in. Kept in memory, mirrored to
 // storage only when consent allows. Sessions follow EVENTS.md: id = epoch ms of the session's first event,
 // a new one after 30 min idle or 24 h total.
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from './limits.js';
@@ -12,7 +12,6 @@ interface Session {
 
 let anonymousId: string | undefined;
 let userId: string | null | undefined;
-let groupId: string | null | undefined;
 let session: Session | undefined;
 
 export function getAnonymousId(): string {
@@ -29,16 +28,6 @@ export function getUserId(): string | null {
 export function setUserId(id: string | null): void {
   userId = id;
   write('uid', id);
-}
-
-export function getGroupId(): string | null {
-  if (groupId === undefined) groupId = read<string>('gid') ?? null;
-  return groupId;
-}
-
-export function setGroupId(id: string | null): void {
-  groupId = id;
-  write('gid', id);
 }
 
 /** The session an event at time `at` belongs to, and whether it starts that session. */
@@ -58,18 +47,23 @@ export function currentSessionId(): number | null {
   return session ? session.id : null;
 }
 
-/** Forget everyone (reset() and consent withdrawal); the next event gets a new anonymousId. */
+/**
+ * Forget everyone (reset() and consent withdrawal), in memory and in storage (a no-op without consent): the next
+ * event gets a new anonymousId.
+ */
 export function forgetIds(keepSession?: boolean): void {
   anonymousId = undefined;
-  userId = null;
-  groupId = null;
-  if (!keepSession) session = undefined;
+  write('aid', null);
+  setUserId(null);
+  if (!keepSession) {
+    session = undefined;
+    write('sess', null);
+  }
 }
 
 /** After consent: identifiers chosen from now on may be persisted. */
 export function persistIds(): void {
   if (anonymousId) write('aid', anonymousId);
   if (userId) write('uid', userId);
-  if (groupId) write('gid', groupId);
   if (session) write('sess', session);
 }

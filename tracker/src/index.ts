@@ -8,7 +8,7 @@ import { configureDelivery, disableDelivery, enableDelivery, enqueue, flush, flu
 import { ecommerceHelpers } from './ecommerce.js';
 import { startPageView, takeEngagement } from './engagement.js';
 import { HELD_MAX } from './limits.js';
-import { currentSessionId, forgetIds, getAnonymousId, getUserId, persistIds, sessionAt, setGroupId, setUserId } from './ids.js';
+import { currentSessionId, forgetIds, getAnonymousId, getUserId, persistIds, sessionAt, setUserId } from './ids.js';
 import { allowStorage, clearAll, write } from './storage.js';
 import { iso, isObject, now, safe, uuid, warn, type Props } from './util.js';
 
@@ -150,14 +150,9 @@ function boot(): void {
     }),
     group: safe((groupId: unknown, traits?: unknown) => {
       if (typeof groupId !== 'string' || !groupId) return warn('group(groupId, traits) needs a groupId');
-      setGroupId(groupId);
       emit('group', { groupId, traits: isObject(traits) ? traits : {} });
     }),
-    reset: safe(() => {
-      forgetIds(true);
-      setUserId(null);
-      setGroupId(null);
-    }),
+    reset: safe(() => forgetIds(true)),
     consent: safe(setConsent),
     location: safe(() => {
       navigator.geolocation.getCurrentPosition(

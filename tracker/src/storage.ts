@@ -4,7 +4,7 @@ import { warn } from './util.js';
 
 const PREFIX = 'ct_';
 /** Every key the tracker may write (consent withdrawal removes all of them). */
-export const KEYS = ['aid', 'uid', 'gid', 'sess', 'q', 'consent'] as const;
+export const KEYS = ['aid', 'uid', 'sess', 'q', 'consent'] as const;
 export type Key = (typeof KEYS)[number];
 
 let allowed = false;
