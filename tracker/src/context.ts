@@ -1,5 +1,5 @@
 // The context every message carries (Segment spec "Common fields"): library, page, userAgent, locale,
-// timezone and the campaign from the landing URL's utm_* parameters.
+// timezone and the campaign from the current URL's utm_* parameters (as analytics.js reads them).
 import type { Props } from './util.js';
 
 declare const __VERSION__: string;
@@ -23,6 +23,20 @@ export function campaign(): Props | undefined {
   return found ? out : undefined;
 }
 
+let zone: string | null | undefined;
+
+/** Resolved once: building an Intl.DateTimeFormat on every message costs more than the rest of the context. */
+function timezone(): string | null {
+  if (zone === undefined) {
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+    } catch {
+      zone = null; // old engines without Intl time zones
+    }
+  }
+  return zone;
+}
+
 export function baseContext(referrer: string): Props {
   const c: Props = {
     library: LIBRARY,
@@ -31,11 +45,8 @@ export function baseContext(referrer: string): Props {
     locale: navigator.language,
     screen: { width: screen.width, height: screen.height },
   };
-  try {
-    c.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  } catch {
-    /* old engines without Intl time zones */
-  }
+  const zone = timezone();
+  if (zone) c.timezone = zone;
   const utm = campaign();
   if (utm) c.campaign = utm;
   return c;

@@ -15,8 +15,10 @@ let userId: string | null | undefined;
 let session: Session | undefined;
 
 export function getAnonymousId(): string {
-  anonymousId ??= read<string>('aid') ?? uuid();
-  write('aid', anonymousId);
+  if (anonymousId === undefined) {
+    anonymousId = read<string>('aid') ?? uuid();
+    write('aid', anonymousId);
+  }
   return anonymousId;
 }
 

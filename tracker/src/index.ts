@@ -191,8 +191,7 @@ function boot(): void {
         lastKey = pageKey();
         referrer = lastUrl;
         lastUrl = location.href;
-        reportEngagement(true);
-        // Once the app has rendered the new page (title, data-crumb-page): an app calling pushState renders in
+        // page() reports the page left behind first (reportEngagement). Once the app has rendered the new page (title, data-crumb-page): an app calling pushState renders in
         // the same task; on popstate the app's listener may run after ours, so wait for the next task.
         if (fromApp) queueMicrotask(safe(page));
         else setTimeout(safe(page), 0);
