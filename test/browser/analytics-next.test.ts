@@ -23,7 +23,7 @@ describe('analytics.js (@segment/analytics-next) and crumbtrail.js in the same p
   const session = serverAndChromium();
 
   it('delivers both libraries’ events to Crumbtrail', async () => {
-    const context = await session.chromium.browser.newContext();
+    const context = await session.chromium.newContext();
     const requests = recordRequests(context);
     const page = await context.newPage();
     const pageErrors: Error[] = [];

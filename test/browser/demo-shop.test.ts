@@ -20,7 +20,7 @@ describe('demo shop with crumbtrail.js in Chromium', { skip: SKIP_WITHOUT_CHROMI
   const pageErrors: Error[] = [];
 
   before(async () => {
-    context = await session.chromium.browser.newContext({ geolocation: TOKYO, permissions: ['geolocation'], locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+    context = await session.chromium.newContext({ geolocation: TOKYO, permissions: ['geolocation'], locale: 'en-US', timezoneId: 'Asia/Tokyo' });
     requests = recordRequests(context);
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
@@ -305,7 +305,7 @@ describe('crumbtrail.js honours Do Not Track / Global Privacy Control when confi
   const session = serverAndChromium();
 
   it('sends nothing, even after consent, when the browser says Global Privacy Control', async () => {
-    const context = await session.chromium.browser.newContext();
+    const context = await session.chromium.newContext();
     // A string, not a function: tsx would wrap a named arrow in a helper the page does not have.
     await context.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get() { return true; } });" });
     const requests = recordRequests(context);

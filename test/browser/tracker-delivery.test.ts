@@ -2,10 +2,10 @@
 // offline queue. The page is answered by a route on the test server's origin; the tracker comes from the server.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { MAX_QUEUED } from '../../tracker/src/limits.js';
 import { WRITE_KEY, type TestServer } from '../support/server.js';
-import { serverAndChromium, SKIP_WITHOUT_CHROMIUM, type BrowserSession } from './support/browser.js';
+import { serverAndChromium, SKIP_WITHOUT_CHROMIUM } from './support/browser.js';
 import { label } from './support/shop.js';
 
 /** The snippet's stub with calls made before the tracker loads (as docs/tracker.md shows it). */
@@ -22,8 +22,8 @@ const barePage = (writeKey: string) => `<!doctype html><html><head><title>bare</
 <script async src="/crumbtrail.js"></script>
 </head><body><a id="away" href="/api/health">leave</a></body></html>`;
 
-async function openBarePage(chromium: BrowserSession, server: TestServer, clock: 'paused' | 'real'): Promise<Page> {
-  const context = await chromium.browser.newContext();
+async function openBarePage(chromium: Browser, server: TestServer, clock: 'paused' | 'real'): Promise<Page> {
+  const context = await chromium.newContext();
   const page = await context.newPage();
   await page.route('**/bare.html', (route) => route.fulfill({ contentType: 'text/html', body: barePage(WRITE_KEY) }));
   if (clock === 'paused') {

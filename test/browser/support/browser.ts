@@ -10,17 +10,12 @@ export const SKIP_WITHOUT_CHROMIUM: string | false = fs.existsSync(CHROMIUM_PATH
   ? false
   : `${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
 
-export interface BrowserSession {
-  browser: Browser;
-  close(): Promise<void>;
-}
-
 /**
  * Headless Chromium; chromium.launch gives it a new, empty profile directory of its own. The host resolver knows only loopback: no page can reach the internet,
  * whatever a script or a link asks for.
  */
-export async function launchChromium(): Promise<BrowserSession> {
-  const browser = await chromium.launch({
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
@@ -34,12 +29,6 @@ export async function launchChromium(): Promise<BrowserSession> {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
     ],
   });
-  return {
-    browser,
-    close: async () => {
-      await browser.close();
-    },
-  };
 }
 
 /** Every request a context makes, so a test can say exactly what went over the wire (and what did not). */
@@ -58,8 +47,8 @@ export function batchesSent(requests: Request[]): { sentAt: string; writeKey: st
  * A real server on the selected engine pair and a headless Chromium for one describe block: started before its
  * tests (before any `before` the block registers after this call), closed after them.
  */
-export function serverAndChromium(): { readonly server: TestServer; readonly chromium: BrowserSession } {
-  const session = {} as { server: TestServer; chromium: BrowserSession };
+export function serverAndChromium(): { readonly server: TestServer; readonly chromium: Browser } {
+  const session = {} as { server: TestServer; chromium: Browser };
   before(async () => {
     session.server = await startTestServer();
     session.chromium = await launchChromium();
