@@ -29,6 +29,8 @@ export interface ServerOptions {
   writeKey: string;
   /** When set, the child runs with --cpu-prof and writes its .cpuprofile here on exit. */
   profileDir?: string;
+  /** Extra variables for the child (e.g. CRUMBTRAIL_EVENTS_URL to serve another store), set after the filtering. */
+  env?: Record<string, string>;
 }
 
 export interface ServerChild {
@@ -54,11 +56,11 @@ export function startServer(options: ServerOptions): ServerChild {
     '--log-level',
     'warn',
   ];
-  // Only our two variables: an inherited CRUMBTRAIL_EVENTS_URL / _STATE_URL / … would change what is measured.
+  // Only the variables the caller chose: an inherited CRUMBTRAIL_EVENTS_URL / _STATE_URL / … would change what is measured.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('CRUMBTRAIL_')));
   const child = spawn(process.execPath, args, {
     cwd: options.repoRoot,
-    env: { ...env, CRUMBTRAIL_ADMIN_TOKEN: options.adminToken, CRUMBTRAIL_WRITE_KEY: options.writeKey },
+    env: { ...env, ...options.env, CRUMBTRAIL_ADMIN_TOKEN: options.adminToken, CRUMBTRAIL_WRITE_KEY: options.writeKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let captured = '';
