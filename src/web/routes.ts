@@ -14,7 +14,6 @@ const SHOP_DIR = path.join(PACKAGE_ROOT, 'src', 'web', 'demo-shop');
 const ASSET_TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
 };
 /**
  * The demo shop runs only its own scripts and talks only to this server: whatever an event or a product name
