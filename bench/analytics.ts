@@ -16,8 +16,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ShopHistory } from './support/analytics-data.js';
-import { engineQueries, type BenchQuery } from './support/analytics-queries.js';
-import { startQueryServer, type QueryServer } from './support/analytics-server.js';
+import { ENGINE_QUERIES } from './support/analytics-queries.js';
+import { startQueryServer } from './support/analytics-server.js';
+import { median } from '../src/analytics/kinds/kind.js';
+import { PACKAGE_ROOT } from '../src/core/version.js';
 import { DuckDbEventStore } from '../src/store/event-store/duckdb/event-store.js';
 import type { EventStore, PersonMerge } from '../src/store/event-store/port.js';
 import type { StoredEvent } from '../src/core/events.js';
@@ -33,7 +35,6 @@ const { values: flags } = parseArgs({
 });
 const TARGET_EVENTS = Number(flags.events);
 const RUNS = Number(flags.runs);
-const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 interface Engine {
   name: string;
@@ -106,16 +107,15 @@ async function load(engines: Engine[]): Promise<{ events: number; people: number
   return { events, people };
 }
 
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function timeQuery(server: QueryServer, query: BenchQuery): Promise<number> {
+/** Median wall time in ms of RUNS sequential calls of `run` (NaN for --runs 0). */
+async function medianMs(run: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    await server.query(query.kind, query.definition);
+    await run();
     times.push(performance.now() - started);
   }
-  return medianOf(times);
+  return median(times) ?? NaN;
 }
 
 async function main(): Promise<void> {
@@ -129,18 +129,13 @@ async function main(): Promise<void> {
     for (const engine of engines) {
       console.log(`load ${engine.name}: ${(engine.loadMs / 1000).toFixed(1)} s (${Math.round(events / (engine.loadMs / 1000)).toLocaleString('en')} events/s through the adapter)`);
       // Baseline: one scan of the log counting distinct people, the floor under any per-person analysis.
-      const scan: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const started = performance.now();
-        await engine.store.analytics.query(`SELECT count(DISTINCT person_id) AS n FROM ${engine.store.analytics.tables.events}`);
-        scan.push(performance.now() - started);
-      }
-      baseline.set(engine.name, medianOf(scan));
+      const scanSql = `SELECT count(DISTINCT person_id) AS n FROM ${engine.store.analytics.tables.events}`;
+      baseline.set(engine.name, await medianMs(() => engine.store.analytics.query(scanSql)));
       await engine.store.close();
-      const server = await startQueryServer(repoRoot, engine.dataDir, engine.env);
+      const server = await startQueryServer(PACKAGE_ROOT, engine.dataDir, engine.env);
       try {
         const byQuery = new Map<string, number>();
-        for (const query of engineQueries()) byQuery.set(query.label, await timeQuery(server, query));
+        for (const query of ENGINE_QUERIES) byQuery.set(query.label, await medianMs(() => server.query(query.kind, query.definition)));
         results.set(engine.name, byQuery);
         rss.set(engine.name, server.peakRssMb());
       } finally {
@@ -153,7 +148,7 @@ async function main(): Promise<void> {
   const names = engines.map((e) => e.name);
   console.log(`\n| query | ${names.map((n) => `${n} ms`).join(' | ')} | target (DuckDB, 10M events) |`);
   console.log(`|---|${names.map(() => '---:').join('|')}|---|`);
-  for (const query of engineQueries()) {
+  for (const query of ENGINE_QUERIES) {
     console.log(`| ${query.label} | ${names.map((n) => Math.round(results.get(n)?.get(query.label) ?? NaN)).join(' | ')} | ${query.target ?? ''} |`);
   }
   console.log(`| baseline: count(DISTINCT person_id) scan, in-process | ${names.map((n) => Math.round(baseline.get(n) ?? NaN)).join(' | ')} | |`);

@@ -11,14 +11,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { measureJsonParse } from './support/baseline.js';
 import { formatProfile, newestProfile, summariseProfile } from './support/cpuprofile.js';
 import { percentiles, runLoad } from './support/load.js';
 import { parseServerMetrics } from './support/metrics.js';
 import { parseOptions } from './support/options.js';
 import { generatePayloads } from './support/payloads.js';
-import { fmtInt, fmtMb, fmtMs, MB, round, table, type Row } from './support/report.js';
+import { fmtInt, fmtMb, fmtMs, round, table, type Row } from './support/report.js';
 import {
   freePort,
   getJson,
@@ -30,11 +29,12 @@ import {
   waitHealthy,
   type ServerChild,
 } from './support/server.js';
+import { MB } from '../src/core/units.js';
+import { PACKAGE_ROOT } from '../src/core/version.js';
 
 const TARGETS = { eventsPerSecond: 50_000, aimEventsPerSecond: 100_000, rssBytes: 400 * MB };
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ingest.js → repo root
 
 const options = parseOptions();
 
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crumbtrail-bench-'));
   if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
   const port = await freePort();
-  server = startServer({ repoRoot: REPO_ROOT, port, dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, profileDir: options.profileDir });
+  server = startServer({ repoRoot: PACKAGE_ROOT, port, dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, profileDir: options.profileDir });
   const { ms: startupMs, engines } = await waitHealthy(server, port, 30_000);
   const idleRss = procStatusBytes(server.pid, 'VmRSS');
   log(`server: pid ${server.pid} on 127.0.0.1:${port}, healthy after ${startupMs.toFixed(0)} ms (${engines}), RSS ${fmtMb(idleRss)}${options.profileDir ? `, profiling into ${options.profileDir}` : ''}`);
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
     profileFile = newestProfile(options.profileDir);
     if (profileFile) {
       log(`\nCPU profile of the server: ${profileFile}`);
-      log(formatProfile(summariseProfile(profileFile, REPO_ROOT), 25));
+      log(formatProfile(summariseProfile(profileFile, PACKAGE_ROOT), 25));
       log('');
     } else log('no .cpuprofile was written (did the server exit cleanly?)');
   }

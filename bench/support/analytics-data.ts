@@ -5,9 +5,9 @@
  */
 import type { StoredEvent } from '../../src/core/events.js';
 import { mulberry32 } from '../../src/core/prng.js';
+import { DAY } from '../../src/core/units.js';
 import type { PersonMerge } from '../../src/store/event-store/port.js';
 
-const DAY = 86_400_000;
 export const HISTORY_END = Date.parse('2026-11-01T00:00:00Z');
 export const HISTORY_DAYS = 180;
 const PATHS = ['/', '/products', '/products/shoes', '/products/hats', '/products/bags', '/cart', '/about', '/blog/fit-guide'];

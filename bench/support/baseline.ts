@@ -3,6 +3,8 @@
  * server must at least do this for every request, so server events/s ÷ this rate says how much of the
  * per-event budget the rest (auth, validation, enrichment, identity, the two stores) takes.
  */
+import { MB } from '../../src/core/units.js';
+
 export interface ParseBaseline {
   /** Best pass. */
   eventsPerSecond: number;
@@ -26,7 +28,7 @@ export function measureJsonParse(bodies: string[], events: number, bytes: number
   const best = Math.min(...passesMs);
   return {
     eventsPerSecond: events / (best / 1000),
-    megabytesPerSecond: bytes / (1024 * 1024) / (best / 1000),
+    megabytesPerSecond: bytes / MB / (best / 1000),
     passesMs,
   };
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/core/version.js';
 
 interface CallFrame {
   functionName: string;
@@ -199,6 +200,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.stderr.write('usage: node dist/bench/support/cpuprofile.js <file.cpuprofile | folder> [--top 25]\n');
     process.exit(2);
   }
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  process.stdout.write(`${file}\n${formatProfile(summariseProfile(file, root), top)}\n`);
+  process.stdout.write(`${file}\n${formatProfile(summariseProfile(file, PACKAGE_ROOT), top)}\n`);
 }

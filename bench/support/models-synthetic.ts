@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { mulberry32 } from '../../src/core/prng.js';
+import { DAY } from '../../src/core/units.js';
 import type { CustomerSummary } from '../../src/models/sample.js';
 import { summarisePurchaseDays, type OrderSummary, type PurchaseDay } from '../../src/models/summary.js';
 import { logGamma, logAddExp } from '../../src/models/math/special.js';
@@ -94,7 +95,7 @@ export function readCdnowMaster(file: string): PurchaseDay[] {
   for (const line of lines) {
     const [id, date, , dollars] = line.trim().split(/\s+/);
     if (!id || !date) continue;
-    const day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) / 86_400_000;
+    const day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) / DAY;
     const key = `${id}|${day}`;
     const entry = byKey.get(key) ?? { personId: id, day, revenue: 0 };
     entry.revenue += Number(dollars);
@@ -107,7 +108,7 @@ export function cdnowMasterSummary(file: string): OrderSummary {
   const days = readCdnowMaster(file);
   return summarisePurchaseDays(days, {
     unit: 'week',
-    calibrationEndDay: Date.UTC(1997, 8, 30) / 86_400_000,
-    holdoutEndDay: Date.UTC(1998, 5, 30) / 86_400_000,
+    calibrationEndDay: Date.UTC(1997, 8, 30) / DAY,
+    holdoutEndDay: Date.UTC(1998, 5, 30) / DAY,
   });
 }

@@ -1,6 +1,5 @@
 /** Number formatting and the results table of the ingest benchmark. */
-
-export const MB = 1024 * 1024;
+import { MB } from '../../src/core/units.js';
 
 export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 export const fmtMs = (n: number): string => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms` : 'n/a');
