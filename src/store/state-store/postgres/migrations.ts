@@ -26,8 +26,13 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         person_id TEXT COLLATE "C" PRIMARY KEY,
         merged_into TEXT COLLATE "C",
         created_at BIGINT NOT NULL,
+        first_seen BIGINT,
+        last_seen BIGINT,
         email TEXT COLLATE "C",
         traits JSONB NOT NULL DEFAULT '{}',
+        context JSONB NOT NULL DEFAULT '{}',
+        context_at BIGINT NOT NULL DEFAULT 0,
+        first_touch JSONB,
         merge_count INTEGER NOT NULL DEFAULT 0
       );
       CREATE INDEX persons_email ON persons (email) WHERE email IS NOT NULL;
@@ -42,6 +47,17 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       -- (person_id, kind): a person's user ids in one index range; with (person_id) alone the planner of a young,
       -- not yet analysed table ANDs in a scan of every 'user' key of the primary key, 60x slower.
       CREATE INDEX identities_person ON identities (person_id, kind);
+      CREATE TABLE person_event_counts (
+        person_id TEXT COLLATE "C" NOT NULL,
+        event TEXT COLLATE "C" NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (person_id, event)
+      );
+      CREATE TABLE message_ids (
+        message_id TEXT COLLATE "C" PRIMARY KEY,
+        received_at BIGINT NOT NULL
+      );
+      CREATE INDEX message_ids_received_at ON message_ids (received_at);
       CREATE TABLE drop_counts (
         reason TEXT COLLATE "C" PRIMARY KEY,
         count BIGINT NOT NULL
@@ -50,12 +66,6 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         node_id TEXT COLLATE "C" PRIMARY KEY,
         batch_seq BIGINT NOT NULL
       );
-      -- The ingest lock's fencing token (locks.ts): bumped by every new holder, checked by every state commit.
-      CREATE TABLE ingest_epoch (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        epoch BIGINT NOT NULL
-      );
-      INSERT INTO ingest_epoch (id, epoch) VALUES (1, 0);
     `,
   },
   {
@@ -68,6 +78,36 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
         traits JSONB NOT NULL DEFAULT '{}',
         updated_at BIGINT NOT NULL
       );
+    `,
+  },
+  {
+    version: 3,
+    name: 'ingest_epoch',
+    // IF NOT EXISTS / DO NOTHING: stores created by development builds have it from an edited version 1.
+    sql: `
+      -- The ingest lock's fencing token (locks.ts): bumped by every new holder, checked by every state commit.
+      CREATE TABLE IF NOT EXISTS ingest_epoch (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch BIGINT NOT NULL
+      );
+      INSERT INTO ingest_epoch (id, epoch) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+    `,
+  },
+  {
+    version: 4,
+    name: 'drop_activity_and_message_ids',
+    // Activity (first/last seen, event counts, context, first touch) is computed from the event log at read time
+    // and deduplication asks the event log, so the state keeps ids and traits only. IF EXISTS: stores created by
+    // development builds never had these.
+    sql: `
+      DROP TABLE IF EXISTS person_event_counts;
+      DROP TABLE IF EXISTS message_ids;
+      ALTER TABLE persons
+        DROP COLUMN IF EXISTS first_seen,
+        DROP COLUMN IF EXISTS last_seen,
+        DROP COLUMN IF EXISTS context,
+        DROP COLUMN IF EXISTS context_at,
+        DROP COLUMN IF EXISTS first_touch;
     `,
   },
 ];
