@@ -211,8 +211,8 @@ export class DuckDbEventStore implements EventStore {
     const windowSql = 'FROM events WHERE received_at >= $1';
     const sinceValue = new DuckDBTimestampMillisecondsValue(BigInt(since));
     const [count] = await this.rows(`SELECT count(*) AS n ${windowSql}`, [sinceValue]);
-    const previous = this.idFilter?.capacity ?? 0;
-    const filter = new MessageIdFilter(Math.max(this.filterMinCapacity, 2 * Number(count?.n ?? 0), 2 * previous));
+    // Twice the window's ids: room for as many again before the next rebuild, so memory follows the window.
+    const filter = new MessageIdFilter(Math.max(this.filterMinCapacity, 2 * Number(count?.n ?? 0)));
     this.idFilter = filter;
     for (const batch of this.appending) for (const event of batch) filter.add(event.messageId);
     this.filterSince = Number.POSITIVE_INFINITY; // unusable until the scan is complete
