@@ -155,7 +155,6 @@ describe('durability', () => {
         const yuri = await runtime.state.findPersonId({ userId: 'yuri' });
         assert.equal(yuri, orphan.personId, 'the replay derives the same person id the event log holds');
         assert.equal(await runtime.state.findPersonId({ anonymousId: 'yuri-anon' }), orphan.personId);
-        assert.equal((await runtime.events.seenMessageIds(['orphan'], 0)).size, 1, 'what the log holds deduplicates');
         const result = await runtime.ingestor.ingest([preparedEvent({ messageId: 'orphan', userId: 'yuri' })], {});
         assert.deepEqual(result, { accepted: 0, dropped: 1, drops: { duplicate: 1 } });
       } finally {

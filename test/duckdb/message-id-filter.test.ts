@@ -81,11 +81,7 @@ describe('DuckDB event log: streams have their own connection', () => {
       // Several DuckDB chunks (2,048 rows each): a shared connection ended the stream after the first one.
       await store.append(Array.from({ length: 10_000 }, (_, i) => storedEvent({ messageId: `s-${i}`, personId: `p-${i}`, receivedAt: t, timestamp: t })));
       let rows = 0;
-      let interleaved = 0;
-      await store.analytics.forEachRow<{ message_id: string }>('SELECT message_id FROM events', {}, () => {
-        rows++;
-        if (rows % 2_048 === 1) interleaved++;
-      });
+      await store.analytics.forEachRow<{ message_id: string }>('SELECT message_id FROM events', {}, () => rows++);
       assert.equal(rows, 10_000);
       // Now with queries on the reader between chunks, as concurrent admin reads and dedup checks do.
       rows = 0;
@@ -96,7 +92,6 @@ describe('DuckDB event log: streams have their own connection', () => {
       });
       const answers = await Promise.all(queries);
       assert.equal(rows, 10_000);
-      assert.ok(interleaved >= 5);
       assert.deepEqual(answers[0], new Set(['s-1']));
       assert.deepEqual(answers[1], [{ n: 10_000 }]);
     } finally {
