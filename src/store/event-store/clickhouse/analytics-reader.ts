@@ -1,17 +1,9 @@
 import type { AnalyticsReader, KeyedList, QueryValue } from '../port.js';
 import type { ClickHouseConnection, JsonScalar } from './connection.js';
 import type { Tables } from './schema.js';
-import { numberLiteral, stringLiteral, trustedSql } from './sql-literals.js';
+import { trustedSql, valueLiteral } from './sql-literals.js';
 
 const PLACEHOLDER = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
-
-function literal(value: QueryValue): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'string') return stringLiteral(value);
-  if (typeof value === 'number') return numberLiteral(value);
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  return `[${value.map((v: string | number) => (typeof v === 'string' ? stringLiteral(v) : numberLiteral(v))).join(', ')}]`;
-}
 
 /** JSON renders an Array(Tuple(Float64, String)) (Dialect.sortedKeyedList) as [[key, text], …]. */
 function isPairList(value: unknown): value is [number, string][] {
@@ -26,10 +18,10 @@ function keyedList(pairs: [number, string][]): KeyedList {
  * Binds `$name` placeholders as escaped literals: 18.16 has no server-side parameters (see sql-literals.ts). The
  * SQL text itself comes from src/analytics, which never puts input into it, so every value passes through here.
  */
-export function bindPlaceholders(sql: string, params: Record<string, QueryValue>): string {
+function bindPlaceholders(sql: string, params: Record<string, QueryValue>): string {
   return sql.replace(PLACEHOLDER, (_, name: string) => {
     if (!Object.hasOwn(params, name)) throw new Error(`query parameter $${name} has no value`);
-    return literal(params[name]!);
+    return valueLiteral(params[name]!);
   });
 }
 

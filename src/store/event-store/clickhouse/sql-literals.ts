@@ -1,3 +1,5 @@
+import type { QueryValue } from '../port.js';
+
 /**
  * SQL text with every value rendered as a ClickHouse literal. ClickHouse 18.16 has no server-side query
  * parameters (`{name:Type}` arrived in 19.x; 18.16 answers "Unknown setting param_…"), so values are escaped
@@ -17,7 +19,7 @@ export class Sql {
   }
 }
 
-export type SqlValue = string | number | boolean | null | readonly string[] | readonly number[] | Sql;
+export type SqlValue = QueryValue | Sql;
 
 const ESCAPES: Record<string, string> = {
   '\\': '\\\\',
@@ -59,15 +61,26 @@ export function trustedSql(text: string): Sql {
   return new Sql(text);
 }
 
-function literal(value: SqlValue): string {
-  if (value instanceof Sql) return value.text;
+/** A value as a ClickHouse literal; a list as an array literal `[…]`, which may be empty. */
+export function valueLiteral(value: QueryValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'string') return stringLiteral(value);
   if (typeof value === 'number') return numberLiteral(value);
   if (typeof value === 'boolean') return value ? '1' : '0';
+  return `[${listItems(value)}]`;
+}
+
+function listItems(values: readonly string[] | readonly number[]): string {
+  return values.map((v: string | number) => (typeof v === 'string' ? stringLiteral(v) : numberLiteral(v))).join(', ');
+}
+
+/** In the `sql` tag a list is spliced bare, for `IN (${list})`. */
+function literal(value: SqlValue): string {
+  if (value instanceof Sql) return value.text;
+  if (value === null || typeof value !== 'object') return valueLiteral(value);
   // An empty IN () is a syntax error; callers answer an empty list without asking the server.
   if (value.length === 0) throw new Error('Cannot render an empty list as a ClickHouse literal');
-  return value.map((v: string | number) => (typeof v === 'string' ? stringLiteral(v) : numberLiteral(v))).join(', ');
+  return listItems(value);
 }
 
 /** Tagged template: sql`SELECT … WHERE node_id = ${nodeId}` renders `nodeId` as an escaped literal. */
