@@ -62,18 +62,18 @@ export type AnalyticsDialect = 'duckdb' | 'clickhouse';
 /** A bound parameter value: never spliced into SQL text by callers. */
 export type QueryValue = string | number | boolean | null | readonly string[] | readonly number[];
 
-/**
- * The analytic read side of the log: read-only SQL in the engine's own dialect, written by src/analytics.
- * Values are passed as `$name` placeholders and bound by the adapter (DuckDB binds them natively; ClickHouse
- * 18.16 has no server-side parameters, so its adapter renders each as an escaped literal, and nothing else).
- * Integers come back as JS numbers.
- */
 /** A list of (key, text) pairs as forEachRow streams it: keys in one array, each text read only when asked for. */
 export interface KeyedList {
   readonly keys: ArrayLike<number>;
   text(index: number): string;
 }
 
+/**
+ * The analytic read side of the log: read-only SQL in the engine's own dialect, written by src/analytics.
+ * Values are passed as `$name` placeholders and bound by the adapter (DuckDB binds them natively; ClickHouse
+ * 18.16 has no server-side parameters, so its adapter renders each as an escaped literal, and nothing else).
+ * Integers come back as JS numbers.
+ */
 export interface AnalyticsReader {
   readonly dialect: AnalyticsDialect;
   /** Table names to read from, already qualified for the engine (`events`, `person_aliases`). */
