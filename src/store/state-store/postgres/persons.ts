@@ -12,8 +12,6 @@ export interface PersonDbRow {
   merge_count: number;
 }
 
-export const PERSON_COLUMNS = PERSON_COLUMN_ORDER;
-
 export function toProfileRow(row: PersonDbRow): ProfileRow {
   return { email: row.email, traits: row.traits, mergeCount: row.merge_count };
 }
@@ -24,7 +22,7 @@ export function toProfileRow(row: PersonDbRow): ProfileRow {
  */
 export async function lockPersons(client: pg.ClientBase, personIds: string[]): Promise<Map<string, ProfileRow>> {
   const { rows } = await client.query<PersonDbRow>(
-    `SELECT ${PERSON_COLUMNS} FROM persons WHERE person_id = ANY($1::text[]) ORDER BY person_id FOR UPDATE`,
+    `SELECT ${PERSON_COLUMN_ORDER} FROM persons WHERE person_id = ANY($1::text[]) ORDER BY person_id FOR UPDATE`,
     [personIds],
   );
   return new Map(rows.map((row) => [row.person_id, toProfileRow(row)]));

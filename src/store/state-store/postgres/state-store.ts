@@ -20,7 +20,8 @@ import { applyBatchIn } from './apply-batch.js';
 import { clientConfig, createPool, unreachable } from './connection.js';
 import { claimNodeLock, IngestLock } from './locks.js';
 import { runMigrations } from './migrations.js';
-import { PERSON_COLUMNS, toProfileRow, type PersonDbRow } from './persons.js';
+import { PERSON_COLUMN_ORDER } from '../person-columns.js';
+import { toProfileRow, type PersonDbRow } from './persons.js';
 import { exportPages, importPage, POSTGRES_TABLES } from './tables.js';
 
 interface ProfileDbRow extends PersonDbRow {
@@ -28,7 +29,6 @@ interface ProfileDbRow extends PersonDbRow {
   anonymous_ids: string[];
   merged_ids: string[];
   computed_traits: Record<string, unknown> | null;
-  event_counts: Record<string, number>;
 }
 
 /**
@@ -147,22 +147,10 @@ export class PostgresStateStore implements StateStore {
 
   /** The whole batch is one transaction on one client: any failure rolls every part of it back. */
   async applyBatch(batch: StateBatch): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       await this.ingestLock.assertHeldIn(client);
       await applyBatchIn(client, batch);
-      await client.query('COMMIT');
-    } catch (error) {
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      // A connection that could not even roll back is broken: discard it rather than return it to the pool.
-      client.release(rolledBack ? undefined : true);
-      throw error;
-    }
-    client.release();
+    });
   }
 
   async findPersonId(lookup: PersonLookup): Promise<string | null> {
@@ -182,10 +170,10 @@ export class PostgresStateStore implements StateStore {
     return rows[0]?.person_id ?? null;
   }
 
-  /** One round trip: the canonical row (following a merge) with its identities, merged ids and counts. */
+  /** One round trip: the canonical row (following a merge) with its identities, merged ids and computed traits. */
   async getProfile(personId: string): Promise<Profile | null> {
     const { rows } = await this.pool.query<ProfileDbRow>(
-      `SELECT ${PERSON_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')},
+      `SELECT ${PERSON_COLUMN_ORDER.split(', ').map((c) => `p.${c}`).join(', ')},
               ARRAY(SELECT i.value FROM identities i WHERE i.person_id = p.person_id AND i.kind = 'user'
                      ORDER BY i.created_at, i.value) AS user_ids,
               ARRAY(SELECT i.value FROM identities i WHERE i.person_id = p.person_id AND i.kind = 'anon'
@@ -217,9 +205,7 @@ export class PostgresStateStore implements StateStore {
    */
   async setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void> {
     if (rows.length === 0) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       for (let start = 0; start < rows.length; start += COMPUTED_TRAITS_CHUNK) {
         const chunk = rows.slice(start, start + COMPUTED_TRAITS_CHUNK);
         const ids = [...new Set(chunk.map((r) => r.personId))];
@@ -237,10 +223,23 @@ export class PostgresStateStore implements StateStore {
           [payload, at],
         );
       }
+    });
+  }
+
+  /** `work` in one transaction on one client, rolled back whole if it throws. */
+  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release(true);
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      // A connection that could not even roll back is broken: discard it rather than return it to the pool.
+      client.release(rolledBack ? undefined : true);
       throw error;
     }
     client.release();

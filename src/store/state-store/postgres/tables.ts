@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
 import type { IdentityKey, StateTable, StateTables } from '../port.js';
-import { PERSON_COLUMNS, type PersonDbRow } from './persons.js';
-import { personRowParams } from '../person-columns.js';
+import { PERSON_COLUMN_ORDER, personRowParams } from '../person-columns.js';
+import type { PersonDbRow } from './persons.js';
 
 type Row = Record<string, unknown>;
 type Element<T extends StateTable> = StateTables[T][number];
@@ -32,7 +32,7 @@ export const POSTGRES_TABLES: { [T in StateTable]: TableMapping<T> } = {
   },
   persons: {
     name: 'persons',
-    columns: PERSON_COLUMNS,
+    columns: PERSON_COLUMN_ORDER,
     types: ['text', 'text', 'bigint', 'text', 'jsonb', 'integer'],
     key: ['person_id'],
     toRow: (raw) => {
