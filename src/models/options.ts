@@ -4,10 +4,7 @@ import { TIME_UNITS } from './time-unit.js';
 
 export const DEFAULT_ORDER_EVENT = 'Order Completed';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'must be a real calendar date');
+const isoDate = z.iso.date({ error: 'must be a real calendar date, YYYY-MM-DD' });
 
 /** Options of one fit (POST /api/models/ltv/fit, `crumbtrail ltv fit`); one schema for the API, CLI and docs. */
 export const ltvFitOptionsSchema = z
