@@ -1,13 +1,6 @@
-import { bgNbdConditionalExpected, bgNbdExpected, bgNbdLogLikelihood, bgNbdPAlive, fitBgNbd, type BgNbdParams } from './bg-nbd.js';
+import { bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive, fitBgNbd, type BgNbdParams } from './bg-nbd.js';
 import type { FitResult } from './fitting.js';
-import {
-  fitParetoNbd,
-  paretoNbdConditionalExpected,
-  paretoNbdExpected,
-  paretoNbdLogLikelihood,
-  paretoNbdPAlive,
-  type ParetoNbdParams,
-} from './pareto-nbd.js';
+import { fitParetoNbd, paretoNbdConditionalExpected, paretoNbdExpected, paretoNbdPAlive, type ParetoNbdParams } from './pareto-nbd.js';
 import type { GroupedSample } from './sample.js';
 
 export const TRANSACTION_MODELS = ['bgnbd', 'paretonbd'] as const;
@@ -17,36 +10,27 @@ export type TransactionParams = BgNbdParams | ParetoNbdParams;
 
 /** What scoring and diagnostics need from a fitted purchase-count model, whichever it is. */
 export interface TransactionModel {
-  name: TransactionModelName;
-  params: TransactionParams;
   pAlive(x: number, tx: number, T: number): number;
   /** E[Y(t) | x, t_x, T]: expected purchases in the next t periods. */
   conditionalExpected(t: number, x: number, tx: number, T: number): number;
   /** E[X(t)]: expected purchases of a customer in their first t periods after the first purchase. */
   expected(t: number): number;
-  logLikelihood(sample: GroupedSample): number;
 }
 
 export function transactionModel(name: TransactionModelName, params: TransactionParams): TransactionModel {
   if (name === 'bgnbd') {
     const p = params as BgNbdParams;
     return {
-      name,
-      params: p,
       pAlive: (x, tx, T) => bgNbdPAlive(p, x, tx, T),
       conditionalExpected: (t, x, tx, T) => bgNbdConditionalExpected(p, t, x, tx, T),
       expected: (t) => bgNbdExpected(p, t),
-      logLikelihood: (s) => bgNbdLogLikelihood(p, s),
     };
   }
   const p = params as ParetoNbdParams;
   return {
-    name,
-    params: p,
     pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
     conditionalExpected: (t, x, tx, T) => paretoNbdConditionalExpected(p, t, x, tx, T),
     expected: (t) => paretoNbdExpected(p, t),
-    logLikelihood: (s) => paretoNbdLogLikelihood(p, s),
   };
 }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runImport } from '../../src/cli/import/run.js';
-import type { CustomerSummary } from '../../src/models/sample.js';
 import { ADMIN_TOKEN, WRITE_KEY, type TestStores } from '../support/server.js';
 
 /** The CDNOW files (Fader & Hardie), one level above the repository: ../shared/data/cdnow. */
@@ -55,6 +54,3 @@ export function publishedSummary(): Map<string, { x: number; tx: number; T: numb
     }),
   );
 }
-
-export const round2 = (v: number) => Math.round(v * 100) / 100;
-export type { CustomerSummary };

@@ -1,6 +1,6 @@
 /**
  * Special functions the customer-value models need, written out so their accuracy is known and tested
- * (test/models/special.test.ts checks them against tabulated values).
+ * (test/models/math.test.ts checks them against tabulated values).
  */
 
 // Lanczos approximation, g = 7, n = 9 (Numerical Recipes 3rd ed. §6.1 / Godfrey's coefficients): ~15 digits.
