@@ -1,6 +1,6 @@
 import type { OrderSummary } from './summary.js';
 import type { TransactionModel } from './transaction-model.js';
-import { UNIT_DAYS } from './time-unit.js';
+import { isoDay, UNIT_DAYS } from './time-unit.js';
 
 /**
  * Calibration vs holdout tracking (Fader, Hardie & Lee 2005, fig. 2 and 3): cumulative repeat purchases of the
@@ -44,12 +44,19 @@ export function trackingDiagnostic(summary: OrderSummary, model: TransactionMode
   const ends: number[] = [];
   for (let k = stride; k < totalPeriods; k += stride) ends.push(k);
   ends.push(totalPeriods);
+  // E[X(t)] depends only on a birth cohort's age at the period end, and ages repeat across periods and cohorts.
+  const expectedByAge = new Map<number, number>();
+  const expectedAt = (age: number): number => {
+    let e = expectedByAge.get(age);
+    if (e === undefined) expectedByAge.set(age, (e = model.expected(age / unitDays)));
+    return e;
+  };
   for (const k of ends) {
     const end = startDay + k * unitDays; // exclusive, in (fractional) days
     while (cursor < repeatDays.length && repeatDays[cursor]![0] < end) actual += repeatDays[cursor++]![1];
     let expected = 0;
-    for (const [day, n] of births) if (day < end) expected += n * model.expected((end - day) / unitDays);
-    periods.push({ period: k, endDay: new Date(Math.floor(end - 1) * 86_400_000).toISOString().slice(0, 10), actual, expected });
+    for (const [day, n] of births) if (day < end) expected += n * expectedAt(end - day);
+    periods.push({ period: k, endDay: isoDay(Math.floor(end - 1)), actual, expected });
   }
   const calibrationPeriods = Math.round((window.calibrationEndDay + 1 - startDay) / unitDays);
 

@@ -1,12 +1,11 @@
 import { CrumbtrailError } from '../core/errors.js';
-import { DAY } from '../core/units.js';
 import { paramsAtBound } from './fitting.js';
 import { fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
 import { groupSample } from './sample.js';
 import type { OrderSummary } from './summary.js';
 import { trackingDiagnostic, type TrackingDiagnostic } from './diagnostic.js';
 import { fitTransactionModel, transactionModel, type TransactionModelName, type TransactionParams } from './transaction-model.js';
-import type { TimeUnit } from './time-unit.js';
+import { isoDay, type TimeUnit } from './time-unit.js';
 
 /** Fewer customers than this cannot identify four parameters with any confidence. */
 export const MIN_CUSTOMERS = 20;
@@ -30,8 +29,6 @@ export interface LtvFit {
   spend: { params: GammaGammaParams; logLikelihood: number; customers: number; converged: boolean } | null;
   diagnostic: TrackingDiagnostic;
 }
-
-export const isoDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
 
 /**
  * Fit the purchase-count model and the spend model to a summary, refusing data they cannot be fitted to with a

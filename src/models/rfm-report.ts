@@ -1,6 +1,6 @@
-import { isoDay } from './fit.js';
 import { RFM_SEGMENTS, rfmScores, type RfmSegment } from './rfm.js';
 import type { CustomerSummary } from './sample.js';
+import { isoDay } from './time-unit.js';
 
 export interface RfmReport {
   event: string;

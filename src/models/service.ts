@@ -5,14 +5,13 @@ import { CrumbtrailError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EventStore } from '../store/event-store/port.js';
 import type { StateStore } from '../store/state-store/port.js';
-import { COMPUTED_TRAITS_CHUNK } from '../store/state-store/computed-traits.js';
-import { fitLtv, isoDay, type LtvFit } from './fit.js';
+import { fitLtv, type LtvFit } from './fit.js';
 import { ltvFitOptionsSchema, rfmQuerySchema, type LtvFitInput, type LtvFitOptions, type RfmQuery } from './options.js';
 import { rfmReport, type RfmReport } from './rfm-report.js';
 import { scoreCustomers, scoreTraits } from './score.js';
 import { summariseCustomers, summariseInStore } from './summary-sql.js';
 import type { SummaryWindow } from './summary.js';
-import { dayOf, periodsPerYear } from './time-unit.js';
+import { dayOf, isoDay, periodsPerYear } from './time-unit.js';
 
 const NOT_ENOUGH_DATA = new Set<string>(['CT_LTV_TOO_FEW_CUSTOMERS', 'CT_LTV_NO_REPEAT_BUYERS']);
 
@@ -85,14 +84,13 @@ export class LtvService {
     let traitsWritten = 0;
     if (options.writeTraits) {
       const at = new Date(now).toISOString();
-      for (let start = 0; start < scores.length; start += COMPUTED_TRAITS_CHUNK) {
-        const chunk = scores.slice(start, start + COMPUTED_TRAITS_CHUNK);
-        await this.deps.state.setComputedTraits(
-          chunk.map((s) => ({ personId: s.personId, traits: scoreTraits(s, fit, horizon, at) })),
-          now,
-        );
-        traitsWritten += chunk.length;
-      }
+      // One call, so one transaction: a failed write leaves every profile on the previous fit's scores, never
+      // some on each (the stores batch statements inside the call themselves).
+      await this.deps.state.setComputedTraits(
+        scores.map((s) => ({ personId: s.personId, traits: scoreTraits(s, fit, horizon, at) })),
+        now,
+      );
+      traitsWritten = scores.length;
     }
     const result: LtvResult = { fit, options, scoredAsOf: isoDay(asOfDay), scored: scores.length, traitsWritten };
     this.save(result);

@@ -23,11 +23,10 @@ interface SummaryRow {
  * both queries read. Written with the dialect helpers only, so it is the same on DuckDB and ClickHouse 18.16.
  */
 function purchaseDays(d: Dialect, params: Params, event: string, window: SummaryWindow): string {
-  // The end is filtered here on `ts` rather than through events()'s window: DuckDB cannot bind that window's
-  // microsecond value to make_timestamp (it arrives as HUGEINT); reported to the analytics owner.
-  const events = d.events(params, {});
-  return `(SELECT pid, ${d.intDiv('ts', '86400000')} AS day, sum(coalesce(revenue, 0)) AS revenue
-    FROM ${events} AS ev WHERE event = ${params.add(event)} AND ts < ${params.add((window.holdoutEndDay + 1) * DAY)} GROUP BY pid, day)`;
+  // The name and the end go to events() so the engine filters while it scans, before the alias join.
+  const events = d.events(params, { to: (window.holdoutEndDay + 1) * DAY }, [event]);
+  return `(SELECT pid, ${d.intDiv('ts', String(DAY))} AS day, sum(coalesce(revenue, 0)) AS revenue
+    FROM ${events} AS ev GROUP BY pid, day)`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
+import { DAY } from '../../src/core/units.js';
 import { bgNbdConditionalExpected, bgNbdPAlive, bgNbdProbability, type BgNbdParams } from '../../src/models/bg-nbd.js';
 import { gammaGammaExpectedSpend, type GammaGammaParams } from '../../src/models/gamma-gamma.js';
 import type { LtvResult } from '../../src/models/service.js';
@@ -13,7 +14,6 @@ import { cdnowMissing, importCdnowSample, publishedSummary } from './cdnow-suppo
  * The published CDNOW results (../shared/data/cdnow/README.md), reproduced end to end on the selected engine
  * pair: the sample imported through `crumbtrail import`, summarised in the event store, fitted through the API.
  */
-const DAY_MS = 86_400_000;
 const CALIBRATION_END = '1997-09-30';
 const HOLDOUT_END = '1998-06-30';
 const within = (actual: number, expected: number, relative: number, what: string) =>
@@ -32,8 +32,8 @@ describe(`customer-value models reproduce the CDNOW literature (${TEST_PAIR})`, 
     server = await startTestServer({ stores, clock: new ManualClock(Date.UTC(1998, 6, 1, 12)), config: { ltvRefreshMs: 0 } });
     summary = await summariseInStore(server.runtime.events.analytics, 'Order Completed', {
       unit: 'week',
-      calibrationEndDay: Date.parse(CALIBRATION_END) / DAY_MS,
-      holdoutEndDay: Date.parse(HOLDOUT_END) / DAY_MS,
+      calibrationEndDay: Date.parse(CALIBRATION_END) / DAY,
+      holdoutEndDay: Date.parse(HOLDOUT_END) / DAY,
     });
     const res = await post('/api/models/ltv/fit', { model: 'bgnbd', unit: 'week', calibrationEnd: CALIBRATION_END, holdoutEnd: HOLDOUT_END });
     assert.equal(res.status, 200, JSON.stringify(res.body));
