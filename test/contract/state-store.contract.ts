@@ -166,6 +166,16 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       await store.setComputedTraits([], T0);
     });
 
+    it('takes two computed-trait writes at once over the same people in opposite orders (no deadlock)', async () => {
+      // Both scheduled jobs (LTV scores, analytics traits) write traits for the same people, possibly at once.
+      const target = await fixture.fresh();
+      const people = Array.from({ length: 12_000 }, (_, i) => `q${String(i).padStart(5, '0')}`);
+      await target.applyBatch(batch(1, { newPersons: people.map((personId) => ({ personId, createdAt: T0 })) }));
+      const rows = (key: string) => people.map((personId, i) => ({ personId, traits: { [key]: i } }));
+      await Promise.all([target.setComputedTraits(rows('ltv'), T0), target.setComputedTraits(rows('stage').reverse(), T0)]);
+      assert.deepEqual((await target.getProfile('q11999'))?.computedTraits, { ltv: 11_999, stage: 11_999 });
+    });
+
     it('rolls back a failing batch entirely', async () => {
       await assert.rejects(
         store.applyBatch(

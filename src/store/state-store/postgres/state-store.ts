@@ -206,21 +206,25 @@ export class PostgresStateStore implements StateStore {
   async setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void> {
     if (rows.length === 0) return;
     await this.inTransaction(async (client) => {
-      for (let start = 0; start < rows.length; start += COMPUTED_TRAITS_CHUNK) {
-        const chunk = rows.slice(start, start + COMPUTED_TRAITS_CHUNK);
-        const ids = [...new Set(chunk.map((r) => r.personId))];
+      const ids = [...new Set(rows.map((r) => r.personId))];
+      const canonical = new Map<string, string>();
+      for (let start = 0; start < ids.length; start += COMPUTED_TRAITS_CHUNK) {
         const { rows: found } = await client.query<{ person_id: string; canonical: string }>(
           'SELECT person_id, COALESCE(merged_into, person_id) AS canonical FROM persons WHERE person_id = ANY($1::text[])',
-          [ids],
+          [ids.slice(start, start + COMPUTED_TRAITS_CHUNK)],
         );
-        const folded = foldComputedTraits(chunk, new Map(found.map((r) => [r.person_id, r.canonical])));
-        if (folded.size === 0) continue;
-        const payload = JSON.stringify([...folded].map(([person_id, traits]) => ({ person_id, traits })));
+        for (const r of found) canonical.set(r.person_id, r.canonical);
+      }
+      // Rows are locked in person order: two jobs writing traits at once (LTV scores and analytics traits, both
+      // scheduled) would otherwise lock the same people in different orders and deadlock.
+      const folded = [...foldComputedTraits(rows, canonical)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (let start = 0; start < folded.length; start += COMPUTED_TRAITS_CHUNK) {
+        const chunk = folded.slice(start, start + COMPUTED_TRAITS_CHUNK);
         await client.query(
           `INSERT INTO computed_traits (person_id, traits, updated_at)
            SELECT u.person_id, u.traits, $2 FROM jsonb_to_recordset($1::jsonb) AS u(person_id text, traits jsonb)
            ON CONFLICT (person_id) DO UPDATE SET traits = computed_traits.traits || EXCLUDED.traits, updated_at = EXCLUDED.updated_at`,
-          [payload, at],
+          [JSON.stringify(chunk.map(([person_id, traits]) => ({ person_id, traits }))), at],
         );
       }
     });
