@@ -49,7 +49,6 @@ export function parseEnd(value: string | undefined, clock: Clock): number {
 }
 
 async function demoAction(flags: DemoFlags): Promise<void> {
-  if (flags.url !== undefined && flags.data !== undefined) throw new Error('Use either --url (a running server) or --data (a data folder), not both');
   const options = {
     customers: wholeNumber('customers', flags.customers),
     days: wholeNumber('days', flags.days),

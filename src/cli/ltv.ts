@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../core/config.js';
 import { CrumbtrailError } from '../core/errors.js';
 import type { LtvFitInput } from '../models/options.js';
 import { DEFAULT_ORDER_EVENT } from '../models/options.js';
 import type { LtvResult } from '../models/service.js';
 import { TRANSACTION_MODELS } from '../models/transaction-model.js';
 import { TIME_UNITS } from '../models/time-unit.js';
-import { createRuntime } from '../server/runtime.js';
+import type { Runtime } from '../server/runtime.js';
+import { adminRequest } from './admin-request.js';
+import { checkOneTarget, openCliRuntime } from './runtime.js';
 
 interface LtvFlags {
   data?: string;
@@ -87,29 +88,13 @@ async function run(
   method: 'GET' | 'POST',
   path: string,
   body: unknown,
-  inProcess: (runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<LtvResult>,
+  inProcess: (runtime: Runtime) => Promise<LtvResult>,
 ): Promise<LtvResult> {
-  if (flags.url !== undefined && flags.data !== undefined) throw new Error('Use either --url (a running server) or --data (a data folder), not both');
-  if (flags.url !== undefined) {
-    if (!flags.adminToken) throw new Error('--url needs the admin token: --admin-token or CRUMBTRAIL_ADMIN_TOKEN');
-    const res = await fetch(new URL(path, flags.url), {
-      method,
-      headers: { authorization: `Bearer ${flags.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as LtvResult & { code?: string; message?: string };
-    if (!res.ok) throw new Error(`${json.code ?? res.status}: ${json.message ?? 'request failed'}`);
-    return json;
-  }
-  const base = loadConfig({ dataDir: flags.data, logLevel: 'silent' });
-  const shared = base.eventsUrl !== undefined || base.stateUrl !== undefined;
-  // On shared stores a running server holds the configured node id; this short-lived process takes its own.
-  const config = Object.freeze({ ...base, nodeId: shared ? `${base.nodeId}-ltv` : base.nodeId, ltvRefreshMs: 0 });
-  const runtime = await createRuntime(config, { defaultMetrics: false });
+  checkOneTarget({ url: flags.url, dataDir: flags.data });
+  if (flags.url !== undefined) return adminRequest<LtvResult>({ url: flags.url, token: flags.adminToken, tokenFlag: '--admin-token' }, method, path, body);
+  const runtime = await openCliRuntime(flags.data, 'ltv', { ltvRefreshMs: 0 });
   try {
-    return await inProcess(runtime).catch((error: unknown) => {
-      throw error instanceof CrumbtrailError ? new Error(`${error.code}: ${error.message}`) : error;
-    });
+    return await inProcess(runtime);
   } finally {
     await runtime.close();
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '../core/config.js';
+import { CrumbtrailError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { startCommand } from './start.js';
 import { importCommand } from './import/command.js';
@@ -36,6 +37,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`crumbtrail: ${(error as Error).message}\n`);
+  // A catalog error (a query or model refused in-process) is named by its code, as the HTTP API names it.
+  const message = error instanceof CrumbtrailError ? `${error.code}: ${error.message}` : (error as Error).message;
+  process.stderr.write(`crumbtrail: ${message}\n`);
   process.exit(1);
 });

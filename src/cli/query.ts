@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { QUERY_KINDS } from '../analytics/kinds/index.js';
 import { queryContext, runAnalyticsQuery } from '../analytics/run-query.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
-import { CrumbtrailError } from '../core/errors.js';
 import { openStores } from '../server/stores.js';
+import { adminRequest } from './admin-request.js';
 
 interface QueryFlags {
   json: string;
@@ -19,19 +19,6 @@ function parseDefinition(text: string): unknown {
   } catch (error) {
     throw new Error(`--json is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/** Ask a running server (the admin token reads; a write key cannot). */
-async function queryServer(kind: string, definition: unknown, url: string, token: string | undefined): Promise<unknown> {
-  if (!token) throw new Error('--url needs the admin token: --token or CRUMBTRAIL_ADMIN_TOKEN');
-  const res = await fetch(new URL(`/api/query/${encodeURIComponent(kind)}`, url), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(definition),
-  });
-  const body = (await res.json()) as { code?: string; message?: string };
-  if (!res.ok) throw new Error(`${res.status} ${body.code ?? ''}: ${body.message ?? ''}`);
-  return body;
 }
 
 /** Open the data folder's (or the configured scale-out) stores, run one query, close. */
@@ -54,17 +41,12 @@ export function queryCommand(program: Command): void {
     .requiredOption('--json <definition>', 'the query definition as JSON, e.g. \'{"steps":[{"event":"Product Viewed"},{"event":"Order Completed"}]}\'')
     .option('-d, --data <dir>', 'data folder to read (env CRUMBTRAIL_DATA; the server must not be running on it: use --url then)')
     .option('--url <url>', 'ask a running server instead, e.g. http://localhost:4000')
-    .option('--token <token>', 'admin token for --url (env CRUMBTRAIL_ADMIN_TOKEN)')
+    .addOption(new Option('--token <token>', 'admin token for --url').env('CRUMBTRAIL_ADMIN_TOKEN'))
     .action(async (kind: string, flags: QueryFlags) => {
       const definition = parseDefinition(flags.json);
-      try {
-        const result = flags.url
-          ? await queryServer(kind, definition, flags.url, flags.token ?? process.env.CRUMBTRAIL_ADMIN_TOKEN)
-          : await queryInProcess(kind, definition, flags.data);
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } catch (error) {
-        if (error instanceof CrumbtrailError) throw new Error(`${error.code}: ${error.message}`);
-        throw error;
-      }
+      const result = flags.url
+        ? await adminRequest({ url: flags.url, token: flags.token, tokenFlag: '--token' }, 'POST', `/api/query/${encodeURIComponent(kind)}`, definition)
+        : await queryInProcess(kind, definition, flags.data);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });
 }

@@ -58,7 +58,6 @@ function csvOptionsOf(flags: ImportFlags): CsvOptions | undefined {
 function optionsOf(file: string, flags: ImportFlags, signal: AbortSignal): ImportOptions {
   const csv = csvOptionsOf(flags);
   const batchSize = Number(flags.batchSize);
-  if (flags.url !== undefined && flags.data !== undefined) throw new Error('Use either --url (a running server) or --data (a data folder), not both');
   return {
     file,
     format: flags.format,

@@ -1,8 +1,8 @@
 import { CollectPipeline, sumDrops, type DropCounts } from '../../collect/pipeline/pipeline.js';
-import { loadConfig } from '../../core/config.js';
 import type { PreparedEvent } from '../../core/events.js';
 import type { IngestResult } from '../../ingest/ingestor.js';
-import { createRuntime, DEFAULT_SOURCE_ID, type Runtime } from '../../server/runtime.js';
+import { DEFAULT_SOURCE_ID, type Runtime } from '../../server/runtime.js';
+import { checkOneTarget, openCliRuntime } from '../runtime.js';
 import { dataDirCheckpointPath, sideFileCheckpointPath } from './checkpoint.js';
 import { LineError } from './report.js';
 
@@ -35,12 +35,7 @@ export class InProcessSink implements Sink {
   /** Opens DuckDB + SQLite (and replays unapplied batches); fails with a clear message when a server holds the folder. */
   static async open(dataDir: string | undefined): Promise<InProcessSink> {
     // flushIntervalMs 0: the importer is the only writer and awaits each batch, so waiting for company is pure delay.
-    const base = loadConfig({ dataDir, logLevel: 'silent', flushIntervalMs: 0 });
-    // On shared stores a running server holds the configured node id, so the import takes a stable one of its own
-    // (its batches replay under it if interrupted). Embedded, the folder's lock already makes it the only writer.
-    const shared = base.eventsUrl !== undefined || base.stateUrl !== undefined;
-    const config = Object.freeze({ ...base, nodeId: shared ? `${base.nodeId}-import` : base.nodeId });
-    return new InProcessSink(await createRuntime(config, { defaultMetrics: false }));
+    return new InProcessSink(await openCliRuntime(dataDir, 'import', { flushIntervalMs: 0 }));
   }
 
   add(event: unknown): void {
@@ -183,6 +178,7 @@ function errorOf(text: string): string {
 
 /** The sink a CLI run writes to: a running server with --url (needs its write key), else the data folder. */
 export async function openSink(options: { dataDir?: string | undefined; url?: string | undefined; writeKey?: string | undefined; retryDelaysMs?: number[] | undefined }): Promise<Sink> {
+  checkOneTarget(options);
   if (options.url === undefined) return InProcessSink.open(options.dataDir);
   if (!options.writeKey) throw new Error('--url needs --write-key (or CRUMBTRAIL_WRITE_KEY): the source write key the server accepts');
   return new HttpSink({ url: options.url, writeKey: options.writeKey, retryDelaysMs: options.retryDelaysMs });
