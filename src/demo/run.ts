@@ -1,9 +1,9 @@
 import { checkBatchSize } from '../cli/import/options.js';
-import { addResult, emptyTotals, type Totals } from '../cli/import/report.js';
+import { addResult, dropLines, emptyTotals, type Totals } from '../cli/import/report.js';
 import type { Sink } from '../cli/import/sink.js';
+import { createProgress } from '../cli/progress.js';
 import { DAY } from '../core/units.js';
 import { planDemo, type DemoOptions } from './generate.js';
-import { createDemoProgress } from './progress.js';
 
 /**
  * Generates the demo history and sends it, in time order, through a Sink of `crumbtrail import` (in-process
@@ -25,9 +25,12 @@ export interface DemoSummary {
   visitors: number;
   /** People the store should hold when the whole history is in: one per customer and per visitor. */
   expectedPeople: number;
-  /** Events generated and handed to the pipeline. */
+  /** Events generated and handed to the pipeline (totals.lines). */
   events: number;
-  /** Store counts (accepted, dropped by reason). `malformed` counts events the pipeline refused (none expected). */
+  /**
+   * Store counts (accepted, dropped by reason). `malformed` stays 0: the generator only makes valid events, and
+   * one the pipeline refused would stop the run with its error.
+   */
   totals: Totals;
   interrupted: boolean;
   durationMs: number;
@@ -40,8 +43,13 @@ export async function runDemo(options: RunDemoOptions, sink: Sink): Promise<Demo
   const demo = planDemo(options);
   const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_DEMO_BATCH_SIZE);
   const totals = emptyTotals();
-  const progress = createDemoProgress({ enabled: options.progress ?? false, days: options.days });
-  let events = 0;
+  // Progress through the days of the history: the event total is only known at the end.
+  const progress = createProgress({
+    enabled: options.progress ?? false,
+    total: options.days,
+    bar: { format: 'demo |{bar}| day {value}/{total} | {events} events | {rate} events/s | ETA {eta_formatted}', etaBuffer: 30 },
+    line: ({ value: day, events, eventsPerSecond }) => `demo: day ${day}/${options.days}, ${events} events, ${Math.round(eventsPerSecond)} events/s`,
+  });
   let interrupted = false;
   let day = 0;
   const send = async () => {
@@ -53,7 +61,6 @@ export async function runDemo(options: RunDemoOptions, sink: Sink): Promise<Demo
   try {
     for (const { at, event } of demo.events) {
       totals.lines++;
-      events++;
       sink.add(event);
       if (sink.queued >= batchSize || sink.full) {
         day = Math.min(options.days, Math.floor((at - demo.startMs) / DAY) + 1);
@@ -75,7 +82,7 @@ export async function runDemo(options: RunDemoOptions, sink: Sink): Promise<Demo
     customers: demo.customers.length,
     visitors: demo.visitors,
     expectedPeople: demo.expectedPeople,
-    events,
+    events: totals.lines,
     totals,
     interrupted,
     durationMs: Date.now() - started,
@@ -84,15 +91,12 @@ export async function runDemo(options: RunDemoOptions, sink: Sink): Promise<Demo
 
 /** The human report, for stderr. */
 export function formatDemoReport(summary: DemoSummary): string {
-  const { duplicate = 0, ...others } = summary.totals.drops;
-  const reasons = Object.entries(others).filter(([, n]) => n).map(([reason, n]) => `${reason} ${n}`).join(', ');
   const seconds = summary.durationMs / 1000;
   const { seed, days, customers, endMs } = summary.options;
   return [
     `${summary.interrupted ? 'Stopped' : 'Loaded'} the demo shop history in ${seconds.toFixed(1)} s (${Math.round(summary.events / Math.max(seconds, 0.001))} events/s)`,
     `  events:      ${summary.events} generated, ${summary.totals.accepted} stored`,
-    `  duplicates:  ${duplicate}${duplicate > 0 ? ' (this history was loaded before; messageIds follow from the seed)' : ''}`,
-    `  dropped:     ${summary.totals.dropped - duplicate}${reasons ? ` (${reasons})` : ''}`,
+    ...dropLines(summary.totals, ' (this history was loaded before; messageIds follow from the seed)'),
     `  people:      ${summary.expectedPeople} (${summary.customers} customers, ${summary.visitors} anonymous visitors)${summary.interrupted ? ' once complete' : ''}`,
     `  history:     ${days} days up to ${new Date(endMs).toISOString()}, seed ${seed}`,
     `  reproduce:   crumbtrail demo --customers ${customers} --days ${days} --seed ${seed} --end ${new Date(endMs).toISOString()}`,

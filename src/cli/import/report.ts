@@ -1,6 +1,5 @@
-import type { DropCounts } from '../../collect/pipeline/pipeline.js';
+import { sumDrops, type DropCounts } from '../../collect/pipeline/pipeline.js';
 import { CrumbtrailError } from '../../core/errors.js';
-import type { DropReason } from '../../core/events.js';
 import type { IngestResult } from '../../ingest/ingestor.js';
 
 /** A line that cannot become an event; its message is reported with the line number and the import goes on. */
@@ -49,9 +48,7 @@ export function emptyTotals(): Totals {
 export function addResult(totals: Totals, result: IngestResult): void {
   totals.accepted += result.accepted;
   totals.dropped += result.dropped;
-  for (const [reason, n] of Object.entries(result.drops) as [DropReason, number][]) {
-    totals.drops[reason] = (totals.drops[reason] ?? 0) + n;
-  }
+  totals.drops = sumDrops(totals.drops, result.drops);
 }
 
 export function addMalformed(totals: Totals, line: number, error: unknown): void {
@@ -75,21 +72,30 @@ export function describeLineError(error: unknown): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The human report, for stderr. */
-export function formatReport(summary: ImportSummary): string {
-  const { duplicate = 0, ...otherDrops } = summary.drops;
-  const otherDropped = summary.dropped - duplicate;
+/**
+ * The report's two drop lines (import and demo): duplicates apart (a re-run stores nothing new), then the other
+ * drops with their reasons. `duplicateNote` follows the duplicate count when there are any.
+ */
+export function dropLines(totals: Pick<Totals, 'dropped' | 'drops'>, duplicateNote = ''): string[] {
+  const { duplicate = 0, ...otherDrops } = totals.drops;
   const reasons = Object.entries(otherDrops)
     .filter(([, n]) => n)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
+  return [
+    `  duplicates:  ${duplicate}${duplicate > 0 ? duplicateNote : ''}`,
+    `  dropped:     ${totals.dropped - duplicate}${reasons ? ` (${reasons})` : ''}`,
+  ];
+}
+
+/** The human report, for stderr. */
+export function formatReport(summary: ImportSummary): string {
   const out = [
     `${summary.interrupted ? 'Stopped' : 'Finished'} ${summary.file} (${summary.format}) in ${(summary.durationMs / 1000).toFixed(1)} s` +
       (summary.resumedFrom ? `, resumed after line ${summary.resumedFrom.afterLine}` : ''),
     `  lines read:  ${summary.lines}`,
     `  imported:    ${summary.accepted}`,
-    `  duplicates:  ${duplicate}`,
-    `  dropped:     ${otherDropped}${reasons ? ` (${reasons})` : ''}`,
+    ...dropLines(summary),
     `  malformed:   ${plural(summary.malformed, 'line')}`,
   ];
   for (const { line, message } of summary.malformedLines.slice(0, MAX_PRINTED_MALFORMED)) out.push(`    line ${line}: ${message}`);

@@ -5,7 +5,8 @@ import { fileNamespace, loadCheckpoint, removeCheckpoint, saveCheckpoint, type C
 import { CsvMapper } from './csv.js';
 import { parseNdjsonLine } from './ndjson.js';
 import { checkBatchSize, csvOptionsFor, formatFromExtension, settingsFingerprint, type ImportOptions } from './options.js';
-import { createProgress, type Progress } from './progress.js';
+import type { Progress } from '../progress.js';
+import { createImportProgress } from './progress.js';
 import { firstNonBlankLine, MAX_LINE_BYTES, readLines, type ReadFrom } from './read-lines.js';
 import { addMalformed, addResult, emptyTotals, LineError, type ImportSummary, type ResumePoint, type Totals } from './report.js';
 import { openSink } from './sink.js';
@@ -92,7 +93,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let eventsThisRun = 0;
     let interrupted = false;
     let checkpointWarned = false;
-    const progress = createProgress({ enabled: options.progress ?? false, totalBytes: size, startBytes: from.offset });
+    const progress = createImportProgress({ enabled: options.progress ?? false, totalBytes: size, startBytes: from.offset });
     bar = progress;
 
     /** Send what is queued, then record that everything up to `upTo` is done. */
