@@ -1,6 +1,7 @@
+import { median, ratio } from '../analytics/kinds/kind.js';
 import { DAY, HOUR } from '../core/units.js';
 import { PRODUCTS } from './catalogue.js';
-import { planDemo, type DemoOptions } from './generate.js';
+import { planDemo, type DemoEvent, type DemoOptions } from './generate.js';
 import { DEFINITIONS, DESIGN } from './planted.js';
 
 /**
@@ -38,14 +39,6 @@ interface Person {
 
 const TRAP_PATH = `/p/${PRODUCTS.find((p) => p.id === DESIGN.dwellTrap.productId)!.slug}`;
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export class EffectMeter {
@@ -103,7 +96,7 @@ export class EffectMeter {
     const inWindow = (at: number, ref: number) => at <= ref && at > ref - DEFINITIONS.windowMs;
     const customers = [...this.people.values()].filter((p) => p.signedUpAt !== undefined);
     const durations = customers.filter((p) => p.onboardedAt !== undefined).map((p) => p.onboardedAt! - p.signedUpAt!);
-    const medianMs = median(durations);
+    const medianMs = median(durations) ?? 0;
     const slow = (p: Person) => p.onboardedAt === undefined || p.onboardedAt - p.signedUpAt! >= DEFINITIONS.slowOnboardingFactor * medianMs;
 
     const subscribers = customers.filter((p) => p.subscribed);
@@ -113,8 +106,8 @@ export class EffectMeter {
     const billing = (p: Person) => p.paymentFailures.some((at) => inWindow(at, ref(p)));
     const support = (p: Person) => [...p.badTickets].some((id) => inWindow(p.ticketsOpened.get(id) ?? -Infinity, ref(p)));
     const shares = (signal: (p: Person) => boolean) => ({
-      churnersShare: round(share(churners.filter(signal).length, churners.length)),
-      retainedShare: round(share(retained.filter(signal).length, retained.length)),
+      churnersShare: round(ratio(churners.filter(signal).length, churners.length)),
+      retainedShare: round(ratio(retained.filter(signal).length, retained.length)),
     });
     const slowSubs = subscribers.filter(slow);
     const fastSubs = subscribers.filter((p) => !slow(p));
@@ -140,23 +133,23 @@ export class EffectMeter {
         onboarding: {
           ...shares(slow),
           medianHours: round(medianMs / HOUR, 1),
-          slowChurnRate: round(share(slowSubs.filter((p) => p.cancelledAt !== undefined).length, slowSubs.length)),
-          fastChurnRate: round(share(fastSubs.filter((p) => p.cancelledAt !== undefined).length, fastSubs.length)),
+          slowChurnRate: round(ratio(slowSubs.filter((p) => p.cancelledAt !== undefined).length, slowSubs.length)),
+          fastChurnRate: round(ratio(fastSubs.filter((p) => p.cancelledAt !== undefined).length, fastSubs.length)),
         },
-        churnRate: round(share(churners.length, subscribers.length)),
+        churnRate: round(ratio(churners.length, subscribers.length)),
       },
-      cartAbandonmentRate: round(share(abandoned, this.cartsAdded.size)),
+      cartAbandonmentRate: round(ratio(abandoned, this.cartsAdded.size)),
       dwellTrap: {
         productId: DESIGN.dwellTrap.productId,
-        medianEngagedMs: Math.round(median(this.engaged.trap)),
-        otherProductsMedianEngagedMs: Math.round(median(this.engaged.other)),
-        viewToCartRate: round(share(this.adds.trap, this.views.trap), 4),
-        otherProductsViewToCartRate: round(share(this.adds.other, this.views.other)),
+        medianEngagedMs: Math.round(median(this.engaged.trap) ?? 0),
+        otherProductsMedianEngagedMs: Math.round(median(this.engaged.other) ?? 0),
+        viewToCartRate: round(ratio(this.adds.trap, this.views.trap), 4),
+        otherProductsViewToCartRate: round(ratio(this.adds.other, this.views.other)),
       },
       activation: {
-        activatedRetention: round(share(act.filter(kept).length, act.length)),
-        notActivatedRetention: round(share(notAct.filter(kept).length, notAct.length)),
-        activatedShare: round(share(act.length, cohort.length)),
+        activatedRetention: round(ratio(act.filter(kept).length, act.length)),
+        notActivatedRetention: round(ratio(notAct.filter(kept).length, notAct.length)),
+        activatedShare: round(ratio(act.length, cohort.length)),
       },
     };
   }
@@ -171,7 +164,9 @@ export function measureEffects(events: Iterable<Record<string, unknown>>, endMs:
 
 /** Generate a history and measure it (how PLANTED was made: measureDemo({ customers: 5000, days: 365, seed: 42, endMs })). */
 export function measureDemo(options: DemoOptions): Measured {
-  const meter = new EffectMeter(options.endMs);
-  for (const { event } of planDemo(options).events) meter.add(event);
-  return meter.result();
+  return measureEffects(eventsOf(planDemo(options).events), options.endMs);
+}
+
+function* eventsOf(demoEvents: Iterable<DemoEvent>): Generator<Record<string, unknown>> {
+  for (const { event } of demoEvents) yield event;
 }
