@@ -65,6 +65,7 @@ export interface Region {
   timezone: string;
   /** Language of the customer's social posts. */
   language: 'en' | 'ja';
+  /** At least one: app users send Location Updated pings near one of them. */
   stores: readonly string[];
   weight: number;
 }

@@ -37,7 +37,6 @@ export interface CustomerPlan {
   signupAt: number;
   signupMethod: 'email' | 'google' | 'checkout';
   onboardingMs: number;
-  slowOnboarder: boolean;
   activated: boolean;
   /** Order times (the first one may be in the sign-up session), each with its spend target. */
   orders: { at: number; target: number }[];
@@ -101,13 +100,12 @@ export function planCustomer(index: number, rng: Rng, startMs: number, endMs: nu
     signupAt,
     signupMethod,
     onboardingMs,
-    slowOnboarder,
     activated,
     orders,
     aliveUntil,
     secondDeviceAt,
     subscription,
-    usesApp: region.stores.length > 0 && rng.chance(DESIGN.appShare),
+    usesApp: rng.chance(DESIGN.appShare),
     postsOnSocial: rng.chance(DESIGN.socialShare),
   };
 }

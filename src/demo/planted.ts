@@ -73,12 +73,9 @@ export const DESIGN = {
 
 /** How the effects are defined (all windows end at the reference date: the cancel time, or the history end). */
 export const DEFINITIONS = {
-  windowDays: 60,
+  /** The window: the 60 days before the reference date. Billing problems: any Payment Failed in it. */
   windowMs: 60 * DAY,
-  /** Billing problems: any Payment Failed in the window. */
-  billingSignal: 'Payment Failed in the 60 days before the reference date',
   /** Bad support: a Ticket Opened in the window whose Ticket Resolved has csat ≤ 2 or resolution_hours ≥ 72. */
-  supportSignal: 'Ticket Opened in the 60 days before the reference date, resolved with csat ≤ 2 or resolution_hours ≥ 72',
   lowCsat: 2,
   longResolutionHours: 72,
   /** Slow onboarding: Signed Up → Onboarding Completed taking at least 2× the median of all customers. */

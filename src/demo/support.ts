@@ -7,7 +7,8 @@ import { DEFINITIONS, DESIGN } from './planted.js';
 /**
  * Support tickets (backend events): Ticket Opened, then Ticket Resolved with resolution_hours and csat 1–5.
  * Ordinary tickets are resolved within 60 hours and mostly rated 4–5; the planted bad experience takes 80–240
- * hours and is rated 1–2 (DEFINITIONS.supportSignal). A damaged item is refunded (Order Refunded).
+ * hours and is rated 1–2 (DEFINITIONS.lowCsat, DEFINITIONS.longResolutionHours). A damaged item is refunded
+ * (Order Refunded).
  */
 
 export interface OrderRecord {

@@ -13,10 +13,6 @@ interface Entry {
 class MinHeap<T extends Entry> {
   private readonly items: T[] = [];
 
-  get size(): number {
-    return this.items.length;
-  }
-
   peek(): T | undefined {
     return this.items[0];
   }
