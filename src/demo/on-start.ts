@@ -31,15 +31,17 @@ export function demoOnStart(
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   const controller = new AbortController();
   const done = (async () => {
-    let stored: number;
     try {
-      stored = await server.runtime.events.countEvents();
+      // Every start asks, so only whether the log is empty: an exact count is a full FINAL scan on ClickHouse.
+      if (!(await isEmpty(server))) {
+        if (options.load) {
+          const stored = await server.runtime.events.countEvents();
+          write(`--demo: the event store already holds ${stored} events; the demo is only loaded into an empty store.\n`);
+        }
+        return;
+      }
     } catch (error) {
       server.runtime.logger.warn({ err: error }, 'demo: cannot count stored events; not offering the demo');
-      return;
-    }
-    if (stored > 0) {
-      if (options.load) write(`--demo: the event store already holds ${stored} events; the demo is only loaded into an empty store.\n`);
       return;
     }
     if (!options.load) {
@@ -68,4 +70,10 @@ export function demoOnStart(
     },
     done,
   };
+}
+
+/** One row or none, on either engine (no FINAL: a duplicate not yet merged away still means "not empty"). */
+async function isEmpty(server: RunningServer): Promise<boolean> {
+  const { analytics } = server.runtime.events;
+  return (await analytics.query(`SELECT 1 AS one FROM ${analytics.tables.events} LIMIT 1`)).length === 0;
 }
