@@ -20,7 +20,8 @@ function expectations(options: DemoOptions) {
   const anonymousIds = new Map<string, Set<string>>();
   const userOfAnon = new Map<string, string>();
   const events: Record<string, unknown>[] = [];
-  for (const { event } of planDemo(options).events) {
+  const demo = planDemo(options);
+  for (const { event } of demo.events) {
     events.push(event);
     const { userId, anonymousId } = event as { userId?: string; anonymousId?: string };
     if (userId && anonymousId) {
@@ -31,7 +32,7 @@ function expectations(options: DemoOptions) {
   }
   const eventsOf = (userId: string) =>
     events.filter((e) => e.userId === userId || (e.userId === undefined && userOfAnon.get(e.anonymousId as string) === userId)).length;
-  return { anonymousIds, eventsOf, customers: planDemo(options).customers };
+  return { anonymousIds, eventsOf, customers: demo.customers };
 }
 
 /** The CLI configures shared stores through the environment; so does this test, for the in-process sink. */
