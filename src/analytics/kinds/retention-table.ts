@@ -65,15 +65,28 @@ export function totalsOf(lines: { cohort: number; size: number; counts: (number 
   return { size: lines.reduce((sum, l) => sum + l.size, 0), counts, percentages };
 }
 
+/** The rows whose group passes `keep` (all when absent), grouped by cohort in the order they came. */
+function byCohort<R extends { cohort: number; activated: number }>(rows: R[], keep: number | undefined): Map<number, R[]> {
+  const groups = new Map<number, R[]>();
+  for (const row of rows) {
+    if (keep !== undefined && row.activated !== keep) continue;
+    let group = groups.get(row.cohort);
+    if (!group) groups.set(row.cohort, (group = []));
+    group.push(row);
+  }
+  return groups;
+}
+
 /** One line per cohort (ascending), for the people whose group passes `keep` (both groups when absent). */
 export function cohortLines(sizes: SizeRow[], returns: ReturnRow[], o: TableOptions, keep?: number) {
   const cohorts = [...new Set(sizes.map((s) => s.cohort))].sort((a, b) => a - b);
+  const sizesOf = byCohort(sizes, keep);
+  const returnsOf = byCohort(returns, keep);
   const lines = [];
   for (const cohort of cohorts) {
-    const inGroup = (r: { cohort: number; activated: number }) => r.cohort === cohort && (keep === undefined || r.activated === keep);
-    const size = sizes.filter(inGroup).reduce((sum, s) => sum + s.n, 0);
+    const size = (sizesOf.get(cohort) ?? []).reduce((sum, s) => sum + s.n, 0);
     if (size === 0) continue;
-    const raw = cohortCounts(returns.filter(inGroup), o);
+    const raw = cohortCounts(returnsOf.get(cohort) ?? [], o);
     const counts = raw.map((n, k) => (observed(cohort, k, o) ? n : null));
     lines.push({
       cohort,
