@@ -104,7 +104,7 @@ describe('funnel', () => {
     assert.deepEqual(byPlan, { pro: [1, 1, 1], free: [1, 1, 0], null: [7, 5, 1] });
   });
 
-  test('more than six steps and exclusions take the text trail, with the same answers', async () => {
+  test('more than six steps and exclusions take the wide (unpacked) trail, with the same answers', async () => {
     // Seven bits do not fit the packed number (ts·64 + mask): exclusions of events nobody sent change nothing.
     const never = ['Never 1', 'Never 2', 'Never 3', 'Never 4'].map((event) => ({ event, betweenSteps: [0, 1] as [number, number] }));
     const r = await s.ok('funnel', { steps: STEPS, window: '1d', exclusions: never });

@@ -1,4 +1,4 @@
-import { SORTABLE_TIME_OFFSET } from '../sql/dialect.js';
+import type { KeyedList } from '../../store/event-store/port.js';
 
 /**
  * The per-person ordered walk (PostHog moved to this from ClickHouse's windowFunnel, whose long funnels timed
@@ -104,22 +104,23 @@ export function walkFunnel(trail: Trail, o: WalkOptions): Attempt | null {
   return best;
 }
 
+/** Digits of a wide trail's mask (zero-padded, so text order is number order): 30 bits need 10. */
+export const MASK_DIGITS = 10;
+
 /**
- * Reads trails of numbers ts·2^bits + mask in time order (each with a breakdown text when there is a breakdown,
- * '' for none) into columns it reuses from one person to the next: the walk keeps nothing of a trail but the attempt.
+ * Reads a person's trail, in time order, into columns it reuses from one person to the next: the walk keeps
+ * nothing of a trail but the attempt. Packed trails are numbers ts·2^bits + mask (each with a breakdown text
+ * when there is a breakdown, '' for none); wide ones (too many bits to pack) are (ts, text) pairs whose text
+ * is the mask in MASK_DIGITS digits, ':' and the breakdown text.
  */
-export class PackedTrailReader {
+export class TrailReader {
   private ts = new Float64Array(64);
   private mask = new Int32Array(64);
 
   constructor(private readonly bits: number) {}
 
-  read(keys: ArrayLike<number>, texts?: (index: number) => string): Trail {
-    if (keys.length > this.ts.length) {
-      const size = 2 ** Math.ceil(Math.log2(keys.length));
-      this.ts = new Float64Array(size);
-      this.mask = new Int32Array(size);
-    }
+  packed(keys: ArrayLike<number>, texts?: (index: number) => string): Trail {
+    this.fit(keys.length);
     const scale = 2 ** this.bits;
     for (let i = 0; i < keys.length; i++) {
       const packed = keys[i]!;
@@ -130,21 +131,21 @@ export class PackedTrailReader {
     const value = texts ? (index: number) => texts(index) || null : null;
     return { length: keys.length, ts: this.ts, mask: this.mask, value };
   }
-}
 
-/** Parse a trail built in SQL: items `sortableTime:mask(10 digits):value` joined by `sep`, already in time order. */
-export function parseTrail(text: string, sep: string): Trail {
-  const items = text === '' ? [] : text.split(sep);
-  const ts = new Array<number>(items.length);
-  const mask = new Array<number>(items.length);
-  const values = new Array<string | null>(items.length);
-  items.forEach((item, i) => {
-    const a = item.indexOf(':');
-    const b = item.indexOf(':', a + 1);
-    const value = item.slice(b + 1);
-    ts[i] = Number(item.slice(0, a)) - SORTABLE_TIME_OFFSET;
-    mask[i] = Number(item.slice(a + 1, b));
-    values[i] = value === '' ? null : value.slice(1);
-  });
-  return { length: items.length, ts, mask, value: (index) => values[index] ?? null };
+  wide(list: KeyedList): Trail {
+    const { keys } = list;
+    this.fit(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      this.ts[i] = keys[i]!;
+      this.mask[i] = Number(list.text(i).slice(0, MASK_DIGITS));
+    }
+    return { length: keys.length, ts: this.ts, mask: this.mask, value: (index) => list.text(index).slice(MASK_DIGITS + 1) || null };
+  }
+
+  private fit(length: number): void {
+    if (length <= this.ts.length) return;
+    const size = 2 ** Math.ceil(Math.log2(length));
+    this.ts = new Float64Array(size);
+    this.mask = new Int32Array(size);
+  }
 }

@@ -4,8 +4,8 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange, 
 import { eventCondition, latestTrait, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import type { KeyedList } from '../../store/event-store/port.js';
-import { walkFunnel, PackedTrailReader, parseTrail, type Attempt, type Exclusion } from './funnel-walk.js';
-import { defineKind, ITEM_SEP, median, ratio, type QueryContext } from './kind.js';
+import { walkFunnel, MASK_DIGITS, TrailReader, type Attempt, type Exclusion } from './funnel-walk.js';
+import { defineKind, median, ratio, type QueryContext } from './kind.js';
 import { actorColumn } from './actor.js';
 
 const MAX_STEPS = 20;
@@ -75,7 +75,7 @@ function validate(def: FunnelDefinition): Exclusion[] {
 }
 
 /** A trait's raw JSON text as the text shown for it: strings without quotes, other values as JSON. */
-export function traitText(raw: string | null): string | null {
+function traitText(raw: string | null): string | null {
   if (raw === null) return null;
   try {
     const value: unknown = JSON.parse(raw);
@@ -103,20 +103,19 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     value = 'breakdown_value';
   }
   const actor = actorColumn(def.unit, d);
-  // Strict funnels need every event of the person (anything between two steps breaks the sequence).
   const relevant = def.order === 'strict' ? '1 = 1' : 'mask > 0';
   const packed = bits.length <= PACKED_MASK_BITS;
   let trail: string;
   if (packed) {
     // The common case as one number per event (ts·64 + mask), a sorted list per person read straight from the
     // engine's vectors: no text to build, sort or parse, and DuckDB streams it (see AnalyticsReader.forEachRow).
-    // A breakdown's value travels beside each number. The order (time, mask, value) is the same as the text form's.
+    // A breakdown's value travels beside each number. The order (time, mask, value) is the same as the wide form's.
     const key = `ts * ${2 ** PACKED_MASK_BITS} + mask`;
     trail = def.breakdown ? d.sortedKeyedList(key, d.notNull(`CASE WHEN value IS NULL THEN '' ELSE value END`)) : d.sortedNumberList(key);
   } else {
-    const encodedValue = `CASE WHEN value IS NULL OR value = '' THEN '' ELSE ${d.concat("'='", d.strip('value', ITEM_SEP))} END`;
-    const paddedMask = d.concat(`substring('0000000000', 1, 10 - length(${d.intText('mask')}))`, d.intText('mask'));
-    trail = d.sortedJoin(d.concat(d.concat(d.sortableTime('ts'), "':'"), d.concat(d.concat(paddedMask, "':'"), encodedValue)), ITEM_SEP);
+    // Too many bits to pack: (ts, 'mask:value') pairs, the mask zero-padded so the order is again (time, mask, value).
+    const paddedMask = d.concat(`substring('${'0'.repeat(MASK_DIGITS)}', 1, ${MASK_DIGITS} - length(${d.intText('mask')}))`, d.intText('mask'));
+    trail = d.sortedKeyedList('ts', d.notNull(d.concat(d.concat(paddedMask, "':'"), `CASE WHEN value IS NULL THEN '' ELSE value END`)));
   }
   // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
   const sql = `SELECT ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
@@ -135,29 +134,22 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const byTrait = def.breakdown !== undefined && 'trait' in def.breakdown;
   const single = (bits: number) => (def.order === 'any' ? (bits & (bits - 1)) === 0 : bits === 1);
   const entered = (bits: number) => (def.order === 'any' ? bits !== 0 : (bits & 1) === 1);
-  if (packed) {
-    const trails = new PackedTrailReader(PACKED_MASK_BITS);
-    await ctx.reader.forEachRow<{ bits: number; trail: ArrayLike<number> | KeyedList }>(sql, p.values, (row) => {
-      const bits = Number(row.bits);
-      // Without a breakdown, people whose events match a single step need no walk.
-      if (!def.breakdown && single(bits)) {
-        if (entered(bits)) count({ depth: 1, times: [0], value: null });
-        return;
-      }
-      const trail = row.trail;
-      // ('keys' in trail would not do: arrays and typed arrays have a keys() method.)
-      const attempt = walkFunnel(isKeyedList(trail) ? trails.read(trail.keys, trail.text) : trails.read(trail), options);
-      if (attempt && byTrait) attempt.value = traitText(attempt.value);
-      if (attempt) count(attempt);
-    });
-  } else {
-    // Streamed: at 10M events the trails are most of the query's memory.
-    await ctx.reader.forEachRow<{ trail: string }>(sql, p.values, (row) => {
-      const attempt = walkFunnel(parseTrail(row.trail, ITEM_SEP), options);
-      if (attempt && byTrait) attempt.value = traitText(attempt.value);
-      if (attempt) count(attempt);
-    });
-  }
+  const trails = new TrailReader(PACKED_MASK_BITS);
+  // ('keys' in trail would not do: arrays and typed arrays have a keys() method.)
+  const read = (trail: ArrayLike<number> | KeyedList) =>
+    !packed ? trails.wide(trail as KeyedList) : isKeyedList(trail) ? trails.packed(trail.keys, trail.text) : trails.packed(trail);
+  // Streamed: at 10M events the trails are most of the query's memory.
+  await ctx.reader.forEachRow<{ bits: number; trail: ArrayLike<number> | KeyedList }>(sql, p.values, (row) => {
+    const bits = Number(row.bits);
+    // Without a breakdown, people whose events match a single step need no walk.
+    if (!def.breakdown && single(bits)) {
+      if (entered(bits)) count({ depth: 1, times: [0], value: null });
+      return;
+    }
+    const attempt = walkFunnel(read(row.trail), options);
+    if (attempt && byTrait) attempt.value = traitText(attempt.value);
+    if (attempt) count(attempt);
+  });
   const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {
     result.breakdown = [...groups.entries()]
