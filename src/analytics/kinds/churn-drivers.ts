@@ -55,9 +55,12 @@ export async function runChurnDrivers(def: ChurnDriversDefinition, ctx: QueryCon
   const d = ctx.dialect;
   const lookback = durationMs(def.lookback);
   const p = new Params();
-  const events = scopedEvents(d, p, timeRange(def), def.where);
+  const range = timeRange(def);
+  const events = scopedEvents(d, p, range, def.where);
   const churnCond = eventCondition(def.churnEvent, d, p);
-  const churners = `(SELECT pid, min(ts) AS tc FROM ${events} WHERE ${churnCond} GROUP BY pid)`;
+  // Churn moments need only churn events: that scan skips the rest before the alias join.
+  const churnEvents = scopedEvents(d, p, range, def.where, [def.churnEvent.event]);
+  const churners = `(SELECT pid, min(ts) AS tc FROM ${churnEvents} WHERE ${churnCond} GROUP BY pid)`;
   const [summary] = await ctx.reader.query<{ n: number; mid: number | null }>(`SELECT count(*) AS n, ${d.median('tc')} AS mid FROM ${churners}`, p.values);
   const churned = Number(summary?.n ?? 0);
   if (churned === 0 || summary?.mid === null || summary?.mid === undefined) {
