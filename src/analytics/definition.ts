@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { DURATION_UNIT_MS, type DurationUnit } from '../core/units.js';
 
 const DURATION = /^(\d+)(m|h|d|w)$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 
 /** `30m`, `12h`, `7d`, `2w` → milliseconds. */
 export function durationMs(text: string): number {
   const match = DURATION.exec(text);
   if (!match) throw new Error(`"${text}" is not a duration like 30m, 12h, 7d or 2w`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  return Number(match[1]) * DURATION_UNIT_MS[match[2] as DurationUnit];
 }
 
 export const durationSchema = z

@@ -10,7 +10,6 @@ import { computeOnboardingTraits } from './kinds/onboarding.js';
 import type { QueryContext } from './kinds/kind.js';
 import { queryContext } from './run-query.js';
 
-
 export interface TraitsRefresh {
   at: string;
   /** People written, per computed trait source. */
@@ -37,11 +36,6 @@ export class AnalyticsTraits {
     this.sources.set('onboarding', (ctx) => computeOnboardingTraits(ctx, { start: { event: 'Signed Up' }, completion: { event: 'Onboarding Completed' } }));
     // For cart reminders (the journeys issue): the open abandoned cart and its value.
     this.sources.set('abandonedCart', (ctx) => computeCartAbandonmentTraits(ctx, {}));
-  }
-
-  /** Add a source of computed traits. */
-  add(name: string, source: TraitSource): void {
-    this.sources.set(name, source);
   }
 
   lastRefresh(): TraitsRefresh | null {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DAY, HOUR } from './units.js';
+import { DAY, DURATION_UNIT_MS, HOUR, type DurationUnit } from './units.js';
 
 /**
  * Configuration is read once, at the composition root, from CLI flags and environment variables (flags win),
@@ -75,7 +75,6 @@ const urlWithScheme = (schemes: string[], what: string) =>
     })
     .optional();
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: HOUR, d: DAY };
 /** A duration: milliseconds as a number, or text like `90s`, `30m`, `24h`, `7d`; 0 means off. */
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(String(value));
@@ -83,7 +82,7 @@ const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must be a duration such as 0 (off), 3600000, 30m, 24h or 7d' });
     return z.NEVER;
   }
-  return Math.round(Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms']!);
+  return Math.round(Number(match[1]) * DURATION_UNIT_MS[(match[2] ?? 'ms') as DurationUnit]);
 });
 
 const configSchema = z.object({

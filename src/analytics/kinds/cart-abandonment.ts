@@ -4,8 +4,7 @@ import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import { parseCartTrail, walkCarts, type Cart, type PersonCarts } from './cart-abandonment-walk.js';
 import { defineKind, FIELD_SEP, fields, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
-
-/** Separates the fields of one trail item (ITEM_SEP separates the items). */
+import { periodOf, periodStartIso } from './retention-periods.js';
 
 export const cartAbandonmentSchema = z.strictObject({
   cart: z.array(eventMatchSchema).min(1).max(10).default([{ event: 'Product Added' }, { event: 'Checkout Started' }])
@@ -54,10 +53,6 @@ class Counter {
   }
 }
 
-/** Sum in ascending order: the same total on every engine, whatever order its rows came in. */
-
-const DAY_MS = 86_400_000;
-
 /** Walk every person with a cart: their carts (outcomes decided as of `asOf`) and their orders. */
 async function forEachPerson(def: CartAbandonmentDefinition, ctx: QueryContext, visit: (pid: string, person: PersonCarts) => void): Promise<void> {
   const d = ctx.dialect;
@@ -69,7 +64,9 @@ async function forEachPerson(def: CartAbandonmentDefinition, ctx: QueryContext, 
   // Carts start in [from, to); orders are followed past `to` for as long as a cart's window and recovery last.
   const cartEnd = Math.min(range.to ?? Infinity, asOf);
   const eventEnd = Math.min(range.to === undefined ? Infinity : range.to + windowMs + recoveryMs, asOf);
-  const events = scopedEvents(d, p, { from: range.from, to: eventEnd }, def.where);
+  // Only cart and order events matter: the scan skips the rest before the alias join.
+  const names = [...def.cart.map((m) => m.event), def.order.event];
+  const events = scopedEvents(d, p, { from: range.from, to: eventEnd }, def.where, names);
   const isCart = `(${def.cart.map((m) => eventCondition(m, d, p)).join(' OR ')})${Number.isFinite(cartEnd) ? ` AND ts < ${p.add(cartEnd)}` : ''}`;
   const isOrder = eventCondition(def.order, d, p);
   const price = d.jsonNumber('properties', p.add('price'));
@@ -100,7 +97,7 @@ async function runCartAbandonment(def: CartAbandonmentDefinition, ctx: QueryCont
     const orders = new Set<number>();
     for (const cart of person.carts) {
       total.add(cart);
-      const day = Math.floor(cart.start / DAY_MS);
+      const day = periodOf(cart.start, 'day');
       let counter = byDay.get(day);
       if (!counter) byDay.set(day, (counter = new Counter()));
       counter.add(cart);
@@ -117,7 +114,7 @@ async function runCartAbandonment(def: CartAbandonmentDefinition, ctx: QueryCont
     recovered,
     byDay: [...byDay.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([day, counter]) => ({ day: new Date(day * DAY_MS).toISOString().slice(0, 10), ...counter.tally() })),
+      .map(([day, counter]) => ({ day: periodStartIso(day, 'day').slice(0, 10), ...counter.tally() })),
   };
 }
 

@@ -20,8 +20,9 @@ export async function computeChurnSignalTraits(ctx: QueryContext, definition: Pa
   const p = new Params();
   const now = ctx.clock.now();
   const events = scopedEvents(d, p, { from: now - durationMs(def.lookback), to: now }, def.where);
-  const everything = d.events(p, {});
-  const churned = `(SELECT pid FROM ${everything} WHERE ${eventCondition(def.churnEvent, d, p)})`;
+  // `events` stays whole (everyone active in the lookback is listed); the churned need only churn events.
+  const churnEvents = d.events(p, {}, [def.churnEvent.event]);
+  const churned = `(SELECT pid FROM ${churnEvents} WHERE ${eventCondition(def.churnEvent, d, p)})`;
   const conditions = risks.map((risk) => {
     const listed = def.signals?.find((s) => (s.name ?? s.event) === risk.signal);
     return eventCondition(listed ?? { event: risk.signal }, d, p);

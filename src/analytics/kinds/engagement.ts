@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CrumbtrailError } from '../../core/errors.js';
-import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange } from '../definition.js';
+import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange, type Filter, type TimeRange } from '../definition.js';
 import type { Dialect } from '../sql/dialect.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
@@ -49,10 +49,12 @@ const spread = (row: { n: number; total: number | null; mid: number | null }): S
 });
 
 /**
- * Page views and engagement reports, one row each: pid, session_id, path, ts, page (1 for a page view),
- * engaged (the report's engaged_ms, 0 otherwise), pvid (the report's page_view_id).
+ * Page views and engagement reports in the range, one row each: pid, session_id, path, ts, page (1 for a page
+ * view), engaged (the report's engaged_ms, 0 otherwise), pvid (the report's page_view_id).
  */
-function pageEvents(d: Dialect, p: Params, events: string): string {
+function pageEvents(d: Dialect, p: Params, range: TimeRange, where: Filter[] | undefined): string {
+  // The scan skips every other event before the alias join.
+  const events = scopedEvents(d, p, range, where, [PAGE_EVENT, ENGAGEMENT_EVENT]);
   const engaged = `COALESCE(${d.jsonNumber('properties', p.add('engaged_ms'))}, 0)`;
   const isReport = `event = ${p.add(ENGAGEMENT_EVENT)}`;
   return `(SELECT pid, session_id, path, ts, CASE WHEN event = ${p.add(PAGE_EVENT)} THEN 1 ELSE 0 END AS page,
@@ -65,7 +67,7 @@ function pageEvents(d: Dialect, p: Params, events: string): string {
 async function siteTotals(def: EngagementDefinition, ctx: QueryContext) {
   const d = ctx.dialect;
   const p = new Params();
-  const rows = pageEvents(d, p, scopedEvents(d, p, timeRange(def), def.where));
+  const rows = pageEvents(d, p, timeRange(def), def.where);
   // Aliases never reuse a column's name: ClickHouse aliases are global to the query.
   const people = `SELECT count(*) AS n, sum(views) AS page_views, sum(person_ms) AS total, ${d.median('person_ms')} AS mid FROM (
       SELECT pid, sum(page) AS views, sum(engaged) AS person_ms FROM ${rows} GROUP BY pid
@@ -104,14 +106,15 @@ async function pages(def: EngagementDefinition, ctx: QueryContext): Promise<Page
   const windowMs = durationMs(def.conversionWindow);
   const range = timeRange(def);
   const p = new Params();
-  const rows = pageEvents(d, p, scopedEvents(d, p, range, def.where));
+  const rows = pageEvents(d, p, range, def.where);
   let onPath = 'path IS NOT NULL';
   if (def.pathPrefix !== undefined) {
     const prefix = p.add(def.pathPrefix);
     onPath += ` AND substring(path, 1, length(${prefix})) = ${prefix}`;
   }
   // Conversions are followed for a window past `to`, so views near its end get their chance.
-  const later = scopedEvents(d, p, { from: range.from, to: range.to === undefined ? undefined : range.to + windowMs }, def.where);
+  const laterRange = { from: range.from, to: range.to === undefined ? undefined : range.to + windowMs };
+  const later = scopedEvents(d, p, laterRange, def.where, [def.conversionEvent.event]);
   const conversions = `(SELECT pid, ${d.collectList('ts')} AS conversions FROM ${later} WHERE ${eventCondition(def.conversionEvent, d, p)} GROUP BY pid)`;
   const visits = `(SELECT pid, path, sum(page) AS views, min(ts) AS first_view, sum(engaged) AS dwell FROM ${rows} WHERE ${onPath} GROUP BY pid, path)`;
   const bucket = `CASE ${edges.map((e, i) => `WHEN dwell < ${p.add(e * 1000)} THEN ${i}`).join(' ')} ELSE ${edges.length} END`;

@@ -27,8 +27,10 @@ async function onboardingPeople(def: OnboardingDefinition, ctx: QueryContext): P
   const d = ctx.dialect;
   const p = new Params();
   const r = new Relations(d);
-  const events = scopedEvents(d, p, timeRange(def), def.where);
-  const [start, done, churn] = [def.start, def.completion, def.churnEvent].map((m) => eventCondition(m, d, p)) as [string, string, string];
+  const matches = [def.start, def.completion, def.churnEvent];
+  // Only the three events matter: the scan skips the rest before the alias join.
+  const events = scopedEvents(d, p, timeRange(def), def.where, matches.map((m) => m.event));
+  const [start, done, churn] = matches.map((m) => eventCondition(m, d, p)) as [string, string, string];
   const flag = (cond: string) => `CASE WHEN ${cond} THEN 1 ELSE 0 END`;
   // One scan: only the three events matter, flagged (one event may be several of them).
   const flagged = r.add('flagged', `SELECT pid, ts, ${flag(start)} AS is_start, ${flag(done)} AS is_done, ${flag(churn)} AS is_churn

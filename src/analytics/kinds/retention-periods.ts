@@ -1,6 +1,5 @@
+import { DAY } from '../../core/units.js';
 import type { Period } from '../sql/dialect.js';
-
-const DAY = 86_400_000;
 
 /**
  * Calendar periods (UTC) in JavaScript, numbered exactly as the dialects' `periodNumber` numbers them in SQL:

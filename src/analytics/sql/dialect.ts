@@ -1,4 +1,5 @@
 import type { AnalyticsDialect } from '../../store/event-store/port.js';
+import type { TimeRange } from '../definition.js';
 import type { Params } from './params.js';
 
 export type Period = 'day' | 'week' | 'month';
@@ -21,7 +22,7 @@ export interface Dialect {
    * The canonical events, bots excluded, within [from, to) when given; with `only`, just events of those names
    * (filtered on the stored columns, so the engine skips the rest while it scans, before the alias join).
    */
-  events(params: Params, window: { from?: number | undefined; to?: number | undefined }, only?: readonly string[]): string;
+  events(params: Params, window: TimeRange, only?: readonly string[]): string;
   /** A top-level JSON key of `column` as its raw JSON text (`"shoes"`, `12.5`, `true`), NULL when absent. */
   jsonRaw(column: string, keyParam: string): string;
   /** A top-level JSON key as text (strings unquoted), NULL when absent. */
@@ -95,15 +96,18 @@ export interface Dialect {
 /** Added to epoch ms before sortableTime pads it: 1900-01-01 is −2.2e12 ms. */
 export const SORTABLE_TIME_OFFSET = 3_000_000_000_000;
 
-/** Split event names into track names and call types (`$page` → `page`) for a scan-time filter. */
+/**
+ * A scan-time filter keeping every event whose relation `event` is one of the names: tracks by their name, other
+ * calls by their type (`$page` → `page`). A track may itself be named like a call (`$page`), so call names are
+ * looked up among the track names too: the filter never drops an event a later `event = name` would match.
+ */
 export function namesFilter(only: readonly string[], params: Params, column: (name: 'type' | 'event') => string): string {
+  if (only.length === 0) return '1 = 0';
   const calls = only.filter((n) => CALL_NAMES.has(n)).map((n) => n.slice(1));
-  const tracks = only.filter((n) => !CALL_NAMES.has(n));
-  const parts: string[] = [];
   // Plain OR of equalities: both engines turn it into a set lookup and DuckDB pushes it into the scan.
-  if (tracks.length > 0) parts.push(`(${column('type')} = 'track' AND (${tracks.map((n) => `${column('event')} = ${params.add(n)}`).join(' OR ')}))`);
+  const parts = [`(${column('type')} = 'track' AND (${only.map((n) => `${column('event')} = ${params.add(n)}`).join(' OR ')}))`];
   for (const call of calls) parts.push(`${column('type')} = ${params.add(call)}`);
-  return parts.length > 0 ? `(${parts.join(' OR ')})` : '1 = 0';
+  return `(${parts.join(' OR ')})`;
 }
 
 const CALL_NAMES = new Set(['$page', '$screen', '$identify', '$group', '$alias', '$track']);

@@ -1,5 +1,5 @@
 import { CrumbtrailError } from '../../core/errors.js';
-import type { EventMatch, Filter, PropertyFilter, TraitFilter } from '../definition.js';
+import type { EventMatch, Filter, PropertyFilter, TimeRange, TraitFilter } from '../definition.js';
 import type { Dialect } from './dialect.js';
 import type { Params } from './params.js';
 
@@ -92,7 +92,7 @@ function traitCondition(filter: TraitFilter, d: Dialect, p: Params, events: stri
 export function scopedEvents(
   d: Dialect,
   p: Params,
-  range: { from?: number | undefined; to?: number | undefined },
+  range: TimeRange,
   where: Filter[] = [],
   only?: readonly string[],
 ): string {
