@@ -1,7 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { EventStore } from '../store/event-store/port.js';
-import { COMPUTED_TRAITS_CHUNK } from '../store/state-store/computed-traits.js';
 import type { ComputedTraitsRow, StateStore } from '../store/state-store/port.js';
 import { computeCartAbandonmentTraits } from './kinds/cart-abandonment.js';
 import { computeChurnSignalTraits } from './kinds/churn-signals.js';
@@ -49,7 +48,7 @@ export class AnalyticsTraits {
     for (const [name, source] of this.sources) {
       try {
         const rows = await source(ctx);
-        for (let i = 0; i < rows.length; i += COMPUTED_TRAITS_CHUNK) await this.deps.state.setComputedTraits(rows.slice(i, i + COMPUTED_TRAITS_CHUNK), at);
+        await this.deps.state.setComputedTraits(rows, at); // one transaction; the stores batch statements themselves
         result.written[name] = rows.length;
       } catch (error) {
         result.failed[name] = (error as Error).message;

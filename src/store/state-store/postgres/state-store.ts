@@ -200,8 +200,8 @@ export class PostgresStateStore implements StateStore {
   }
 
   /**
-   * Chunks of COMPUTED_TRAITS_CHUNK rows, all in one transaction: resolve ids to canonical persons (one query),
-   * fold rows per person, then one upsert whose jsonb `||` keeps the keys not given.
+   * One transaction: resolve ids to canonical persons, fold rows per person (later rows win), then upsert in
+   * COMPUTED_TRAITS_CHUNK-row statements whose jsonb `||` keeps the keys not given.
    */
   async setComputedTraits(rows: ComputedTraitsRow[], at: number): Promise<void> {
     if (rows.length === 0) return;
