@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { analyticsServer, at, identify, page, track, type AnalyticsServer, type Who } from './support.js';
+import { describe, test } from 'node:test';
+import { at, identify, page, serveFixture, track, type Who } from './support.js';
 
 const ORDER = 'Order Completed';
 const SITE = 'https://shop.example/';
@@ -41,12 +41,7 @@ const FIXTURE = [
 const rows = (r: any) => r.values.map((v: any) => [v.value, v.conversions, v.revenue]);
 
 describe('attribution', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('last touch by source (UTM source, else the external referrer host), person-level after merges', async () => {
     const r = await s.ok('attribution', {});

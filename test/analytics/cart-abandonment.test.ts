@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { computeCartAbandonmentTraits } from '../../src/analytics/kinds/cart-abandonment.js';
 import { queryContext } from '../../src/analytics/run-query.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { analyticsServer, at, HOUR, identify, T0, track, type AnalyticsServer } from './support.js';
+import { at, HOUR, identify, serveFixture, T0, track } from './support.js';
 
 const ADD = 'Product Added';
 const CHECKOUT = 'Checkout Started';
@@ -57,12 +57,7 @@ const FIXTURE = [
 const outcome = (r: any) => [r.carts, r.converted, r.abandoned, r.pending];
 
 describe('cart-abandonment', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('carts, outcomes, rate, abandoned value, recovery and days, once per person after merges', async () => {
     const r = await s.ok('cart-abandonment', {});

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fisherExactTwoSided } from '../../src/analytics/stats/fisher.js';
 import { ADMIN_TOKEN } from '../support/server.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { analyticsServer, DAY, identify, T0, track, type AnalyticsServer } from './support.js';
+import { DAY, identify, serveFixture, T0, track } from './support.js';
 
 const day = (n: number) => n * 24;
 const CANCEL = 'Subscription Cancelled';
@@ -32,14 +32,9 @@ export function fixtureCalls(): object[] {
 }
 
 describe('churn-drivers', () => {
-  let s: AnalyticsServer;
   // The clock stands on day 95: the churnSignals trait looks at days 35–95.
   const clock = new ManualClock(T0 + 95 * DAY);
-  before(async () => {
-    s = await analyticsServer({ clock });
-    await s.send(fixtureCalls());
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(fixtureCalls(), { clock });
 
   test('every event name as a candidate: shares, lift and Fisher p, billing problems on top', async () => {
     const r = await s.ok('churn-drivers', { churnEvent: { event: CANCEL }, lookback: '60d' });

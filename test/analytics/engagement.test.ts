@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { analyticsServer, at, identify, page, track, type AnalyticsServer, type Who } from './support.js';
+import { describe, test } from 'node:test';
+import { at, identify, page, serveFixture, track, type Who } from './support.js';
 
 const ORDER = 'Order Completed';
 const view = (who: string | Who, hours: number, path: string, session?: string) => page(who, hours, { path }, session ? { sessionId: session } : {});
@@ -46,12 +46,7 @@ const FIXTURE = [
 const buckets = (p: any) => p.dwell.map((b: any) => [b.visitors, b.converted]);
 
 describe('engagement', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('site: views and sessions per visitor, bounce rate, time on site per visitor and session, after merges', async () => {
     const r = await s.ok('engagement', {});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { analyticsServer, counts, identify, page, track, type AnalyticsServer } from './support.js';
+import { describe, test } from 'node:test';
+import { counts, identify, page, serveFixture, track } from './support.js';
 
 const A = 'Product Viewed';
 const B = 'Product Added';
@@ -51,12 +51,7 @@ const FIXTURE = [
 ];
 
 describe('funnel', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('ordered: counts, conversion rates and median times, once per person after identity merges', async () => {
     const r = await s.ok('funnel', { steps: STEPS, window: '1d' });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { computeLifecycleTraits } from '../../src/analytics/kinds/lifecycle.js';
 import { queryContext } from '../../src/analytics/run-query.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { analyticsServer, at, DAY, identify, page, T0, track, type AnalyticsServer } from './support.js';
+import { at, DAY, identify, page, serveFixture, T0, track } from './support.js';
 
 const D = 24; // fixture times are days after T0 (Monday 2026-01-05); weeks W0 … W4 start on days 0, 7, … 28
 const ORDER = 'Order Completed';
@@ -42,12 +42,7 @@ const activity = (p: any) => [p.new, p.returning, p.resurrecting, p.dormant];
 const transitions = (p: any) => p.transitions.map((t: any) => `${t.from}>${t.to}:${t.count}`);
 
 describe('lifecycle', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('stages as of `to`, per period, with the transitions between period ends', async () => {
     const r = await s.ok('lifecycle', RULES);

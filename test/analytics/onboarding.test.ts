@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
 import { computeOnboardingTraits } from '../../src/analytics/kinds/onboarding.js';
 import { queryContext } from '../../src/analytics/run-query.js';
-import { analyticsServer, at, identify, T0, HOUR, track, type AnalyticsServer } from './support.js';
+import { at, HOUR, identify, serveFixture, T0, track } from './support.js';
 
 const START = 'Onboarding Started';
 const DONE = 'Onboarding Completed';
@@ -37,12 +37,7 @@ const FIXTURE = [
 ];
 
 describe('onboarding', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('setup durations, the slow tail at 2× the median and churn per group', async () => {
     const r = await s.ok('onboarding', {});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { analyticsServer, at, identify, page, track, type AnalyticsServer, type Who } from './support.js';
+import { describe, test } from 'node:test';
+import { at, identify, page, serveFixture, track, type Who } from './support.js';
 
 const min = (m: number) => m / 60;
 const view = (who: string | Who, minute: number, path: string | null, session: string | null) =>
@@ -54,12 +54,7 @@ const CART_PATH = ['/home', '/products/a', 'Product Added', '/cart'];
 const listed = (r: any) => r.paths.map((p: any) => [p.path, p.count]);
 
 describe('paths', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('next steps after an event within a session, most common first, with shares, after merges', async () => {
     const r = await s.ok('paths', { event: HOME });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { analyticsServer, at, identify, page, track, type AnalyticsServer } from './support.js';
+import { describe, test } from 'node:test';
+import { at, identify, page, serveFixture, track } from './support.js';
 
 const ORDER = 'Order Completed';
 const D = 24; // hours per day: fixture times are days after T0 (Monday 2026-01-05 00:00 UTC)
@@ -39,12 +39,7 @@ const FIXTURE = [
 const cohorts = (r: any) => Object.fromEntries(r.cohorts.map((c: any) => [c.cohort.slice(0, 10), [c.size, ...c.counts]]));
 
 describe('retention', () => {
-  let s: AnalyticsServer;
-  before(async () => {
-    s = await analyticsServer();
-    await s.send(FIXTURE);
-  });
-  after(() => s?.dispose());
+  const s = serveFixture(FIXTURE);
 
   test('weekly cohorts by first event, returned in exactly period k, after identity merges', async () => {
     const r = await s.ok('retention', { period: 'week', periods: 4, to: TO });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Clock } from '../../src/core/clock.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -58,6 +59,32 @@ export async function analyticsServer(options: { clock?: Clock } = {}): Promise<
       return res.body;
     },
     dispose: () => server.dispose(),
+  };
+}
+
+/**
+ * An analytics server for one describe block, holding `calls` (sent once, before its tests) and disposed after
+ * them. The returned object forwards to the server its `before` hook starts.
+ */
+export function serveFixture(calls: object[], options: { clock?: Clock } = {}): AnalyticsServer {
+  let live: AnalyticsServer | undefined;
+  before(async () => {
+    live = await analyticsServer(options);
+    await live.send(calls);
+  });
+  after(() => live?.dispose());
+  const started = (): AnalyticsServer => {
+    if (!live) throw new Error('serveFixture: the server starts in the describe block\'s before hook');
+    return live;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    send: (more) => started().send(more),
+    query: (kind, definition) => started().query(kind, definition),
+    ok: (kind, definition) => started().ok(kind, definition),
+    dispose: () => started().dispose(),
   };
 }
 
