@@ -117,9 +117,13 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     const paddedMask = d.concat(`substring('${'0'.repeat(MASK_DIGITS)}', 1, ${MASK_DIGITS} - length(${d.intText('mask')}))`, d.intText('mask'));
     trail = d.sortedKeyedList('ts', d.notNull(d.concat(d.concat(paddedMask, "':'"), `CASE WHEN value IS NULL THEN '' ELSE value END`)));
   }
+  // Pairs with text take several passes, each over a share of the actors (Dialect.memoryPasses).
+  const passes = packed && !def.breakdown ? 1 : d.memoryPasses;
+  const bucket = passes === 1 ? null : p.add(0);
+  const pass = bucket === null ? '' : ` AND ${d.bucketOf(actor.expr, passes)} = ${bucket}`;
   // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
   const sql = `SELECT ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
-      SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}
+      SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}${pass}
     ) WHERE ${relevant} GROUP BY actor`;
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
   const total = new Tally(def.steps.length);
@@ -139,7 +143,7 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   const read = (trail: ArrayLike<number> | KeyedList) =>
     !packed ? trails.wide(trail as KeyedList) : isKeyedList(trail) ? trails.packed(trail.keys, trail.text) : trails.packed(trail);
   // Streamed: at 10M events the trails are most of the query's memory.
-  await ctx.reader.forEachRow<{ bits: number; trail: ArrayLike<number> | KeyedList }>(sql, p.values, (row) => {
+  const onRow = (row: { bits: number; trail: ArrayLike<number> | KeyedList }) => {
     const bits = Number(row.bits);
     // Without a breakdown, people whose events match a single step need no walk.
     if (!def.breakdown && single(bits)) {
@@ -149,7 +153,11 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     const attempt = walkFunnel(read(row.trail), options);
     if (attempt && byTrait) attempt.value = traitText(attempt.value);
     if (attempt) count(attempt);
-  });
+  };
+  for (let k = 0; k < passes; k++) {
+    if (bucket !== null) p.values[bucket.slice(1)] = k;
+    await ctx.reader.forEachRow(sql, p.values, onRow);
+  }
   const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {
     result.breakdown = [...groups.entries()]

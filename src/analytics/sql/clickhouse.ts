@@ -61,6 +61,9 @@ export function clickhouse(tables: { events: string; personAliases: string }): D
       sortedNumberList: (expr) => `arraySort(groupArray(toFloat64(${expr})))`,
       // Tuples sort by their first element, then the second; JSON gives each as [key, text] (see the reader).
       sortedKeyedList: (key, text) => `arraySort(groupArray((toFloat64(${key}), ${text})))`,
+    // The server's own memory settings govern ClickHouse; one pass.
+    memoryPasses: 1,
+    bucketOf: (expr, buckets) => `(cityHash64(${expr}) % ${buckets})`,
       int64: (expr) => `toInt64(${expr})`,
     joinedUnordered: (item, sep) => `arrayStringConcat(groupArray(${item}), '${sep}')`,
       nullText: 'CAST(NULL AS Nullable(String))',

@@ -81,6 +81,15 @@ export interface Dialect {
    * that carries a text with each item costs a fraction of sortedJoin's memory (DuckDB sorts the pairs natively).
    */
   sortedKeyedList(key: string, text: string): string;
+  /**
+   * How many passes the queries with the largest working sets take, each over one bucketOf() share of the actors
+   * (funnel trails that carry text, the paths window). DuckDB cannot spill an aggregate state that holds a list, and
+   * what it can spill still counts towards the server's memory: in one pass over 10M events (bench:analytics) the
+   * breakdown funnel needed ~270 MB, above the query memory, and the paths window lifted the server past 500 MB.
+   */
+  readonly memoryPasses: number;
+  /** Which of `buckets` hash buckets a value falls in (0 … buckets − 1), the same bucket for the same value. */
+  bucketOf(expr: string, buckets: number): string;
   /** A NULL of the engine's nullable text type. */
   readonly nullText: string;
   /** Declares a value the query guarantees is not NULL as non-nullable (ClickHouse keeps Nullable types otherwise). */

@@ -48,6 +48,8 @@ export const duckdb: Dialect = {
   bitOr: (expr) => `bit_or(${expr})`,
   sortedNumberList: (expr) => `list_sort(list(CAST(${expr} AS DOUBLE)))`,
   sortedKeyedList: (key, text) => `list_sort(list({'k': CAST(${key} AS DOUBLE), 'v': ${text}}))`,
+  memoryPasses: 2,
+  bucketOf: (expr, buckets) => `(hash(${expr}) % ${buckets})`,
   int64: (expr) => `CAST(${expr} AS BIGINT)`,
   joinedUnordered: (item, sep) => `string_agg(${item}, '${sep}')`,
   nullText: 'CAST(NULL AS VARCHAR)',
