@@ -14,16 +14,21 @@ export const onboardingSchema = z.strictObject({
 });
 export type OnboardingDefinition = z.output<typeof onboardingSchema>;
 
-interface Person {
+interface OnboardingRow {
   pid: string;
-  startTs: number;
-  /** Seconds from the first start to the first completion at or after it; null when not completed. */
-  seconds: number | null;
-  churned: boolean;
+  started: number;
+  done_ts: number | null;
+  churned: number;
 }
 
-/** One compact row per person who started: first start, first completion after it, churned after it. */
-async function onboardingPeople(def: OnboardingDefinition, ctx: QueryContext): Promise<Person[]> {
+/** Seconds from the first start to the first completion at or after it; NaN when not completed. */
+const secondsOf = (row: OnboardingRow): number => (row.done_ts === null ? Number.NaN : (Number(row.done_ts) - Number(row.started)) / 1000);
+
+/**
+ * One compact row per person who started (first start, first completion after it, churned after it), streamed:
+ * held as objects, half a million people were ~160 MB of the server's heap (bench:analytics).
+ */
+async function forEachOnboardingRow(def: OnboardingDefinition, ctx: QueryContext, onRow: (row: OnboardingRow) => void): Promise<void> {
   const d = ctx.dialect;
   const p = new Params();
   const r = new Relations(d);
@@ -36,44 +41,56 @@ async function onboardingPeople(def: OnboardingDefinition, ctx: QueryContext): P
   const flagged = r.add('flagged', `SELECT pid, ts, ${flag(start)} AS is_start, ${flag(done)} AS is_done, ${flag(churn)} AS is_churn
     FROM ${events} WHERE ${start} OR ${done} OR ${churn}`);
   const starts = r.add('starts', `SELECT pid, min(ts) AS start_ts FROM ${flagged} WHERE is_start = 1 GROUP BY pid`);
-  const rows = await ctx.reader.query<{ pid: string; started: number; done_ts: number | null; churned: number }>(
+  await ctx.reader.forEachRow<OnboardingRow>(
     // (ClickHouse resolves aliases everywhere in the SELECT, so the output names differ from the columns read.)
     r.query(`SELECT pid, min(start_ts) AS started, min(CASE WHEN is_done = 1 AND ts >= start_ts THEN ts END) AS done_ts,
       max(CASE WHEN is_churn = 1 AND ts >= start_ts THEN 1 ELSE 0 END) AS churned
       FROM ${d.innerJoinOnPid(flagged, starts, 'start_ts')} GROUP BY pid`),
     p.values,
+    onRow,
   );
-  return rows.map((r) => ({
-    pid: r.pid,
-    startTs: Number(r.started),
-    seconds: r.done_ts === null ? null : (Number(r.done_ts) - Number(r.started)) / 1000,
-    churned: Number(r.churned) === 1,
-  }));
 }
 
-function churnOf(people: Person[]) {
-  const churned = people.filter((x) => x.churned).length;
-  return { people: people.length, churned, churnRate: ratio(churned, people.length) };
-}
+const slowThreshold = (medianSeconds: number | null, slowFactor: number) => (medianSeconds === null ? null : medianSeconds * slowFactor);
 
-function thresholdOf(people: Person[], slowFactor: number) {
-  const medianSeconds = median(people.flatMap((x) => (x.seconds === null ? [] : [x.seconds])));
-  return { medianSeconds, slowThresholdSeconds: medianSeconds === null ? null : medianSeconds * slowFactor };
+class ChurnTally {
+  people = 0;
+  churned = 0;
+  add(churned: boolean): void {
+    this.people++;
+    if (churned) this.churned++;
+  }
+  summary() {
+    return { people: this.people, churned: this.churned, churnRate: ratio(this.churned, this.people) };
+  }
 }
 
 async function runOnboarding(def: OnboardingDefinition, ctx: QueryContext) {
-  const people = await onboardingPeople(def, ctx);
-  const completed = people.filter((x) => x.seconds !== null);
-  const { medianSeconds, slowThresholdSeconds } = thresholdOf(people, def.slowFactor);
-  const isSlow = (x: Person) => slowThresholdSeconds !== null && x.seconds! >= slowThresholdSeconds;
+  // Two plain columns (8 + 1 bytes a person) rather than an object each: the slow threshold needs every duration first.
+  const seconds: number[] = [];
+  const churned: boolean[] = [];
+  await forEachOnboardingRow(def, ctx, (row) => {
+    seconds.push(secondsOf(row));
+    churned.push(Number(row.churned) === 1);
+  });
+  const completed = seconds.filter((x) => !Number.isNaN(x));
+  const medianSeconds = median(completed);
+  const slowThresholdSeconds = slowThreshold(medianSeconds, def.slowFactor);
+  const slow = new ChurnTally();
+  const rest = new ChurnTally();
+  const notCompleted = new ChurnTally();
+  seconds.forEach((x, i) => {
+    const tally = Number.isNaN(x) ? notCompleted : slowThresholdSeconds !== null && x >= slowThresholdSeconds ? slow : rest;
+    tally.add(churned[i]!);
+  });
   return {
-    people: people.length,
+    people: seconds.length,
     completed: completed.length,
     medianSeconds,
     slowThresholdSeconds,
-    slow: churnOf(completed.filter(isSlow)),
-    rest: churnOf(completed.filter((x) => !isSlow(x))),
-    notCompleted: churnOf(people.filter((x) => x.seconds === null)),
+    slow: slow.summary(),
+    rest: rest.summary(),
+    notCompleted: notCompleted.summary(),
   };
 }
 
@@ -84,12 +101,14 @@ async function runOnboarding(def: OnboardingDefinition, ctx: QueryContext) {
  */
 export async function computeOnboardingTraits(ctx: QueryContext, definition: z.input<typeof onboardingSchema>) {
   const def = onboardingSchema.parse(definition);
-  const people = await onboardingPeople(def, ctx);
-  const { slowThresholdSeconds } = thresholdOf(people, def.slowFactor);
+  const people: { pid: string; startTs: number; seconds: number }[] = [];
+  await forEachOnboardingRow(def, ctx, (row) => people.push({ pid: row.pid, startTs: Number(row.started), seconds: secondsOf(row) }));
+  const slowThresholdSeconds = slowThreshold(median(people.flatMap((x) => (Number.isNaN(x.seconds) ? [] : [x.seconds]))), def.slowFactor);
   const end = timeRange(def).to ?? ctx.clock.now();
   return people.map((x) => {
-    const elapsed = x.seconds ?? (end - x.startTs) / 1000;
-    return { personId: x.pid, traits: { onboardingSeconds: x.seconds, slowOnboarding: slowThresholdSeconds !== null && elapsed >= slowThresholdSeconds } };
+    const completed = !Number.isNaN(x.seconds);
+    const elapsed = completed ? x.seconds : (end - x.startTs) / 1000;
+    return { personId: x.pid, traits: { onboardingSeconds: completed ? x.seconds : null, slowOnboarding: slowThresholdSeconds !== null && elapsed >= slowThresholdSeconds } };
   });
 }
 
