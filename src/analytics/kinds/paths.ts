@@ -44,7 +44,7 @@ function pathsSql(def: PathsDefinition, ctx: QueryContext, p: Params): string {
   const steps = stepsRelation(def, ctx, p);
   const next = def.direction === 'next';
   if (d.name === 'duckdb') {
-    const order = 'PARTITION BY pid, session_id ORDER BY ts, label, anchor';
+    const order = 'PARTITION BY sk ORDER BY ts, label, anchor';
     // Offsets 1…steps are the loop's own numbers: a window offset must be a constant.
     const offsets = Array.from({ length: def.steps }, (_, i) => i + 1);
     const around = next
@@ -53,7 +53,8 @@ function pathsSql(def: PathsDefinition, ctx: QueryContext, p: Params): string {
     return `SELECT path, count(*) AS n FROM (
         SELECT list_filter([${around.join(', ')}], x -> x IS NOT NULL) AS path, anchor,
           sum(anchor) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS anchors_so_far
-        FROM (SELECT * FROM ${steps} s SEMI JOIN (SELECT DISTINCT pid, session_id FROM ${steps} WHERE anchor = 1) h USING (pid, session_id))
+        FROM (SELECT * FROM (SELECT hash(pid, session_id) AS sk, ts, label, anchor FROM ${steps}) s
+          SEMI JOIN (SELECT DISTINCT hash(pid, session_id) AS sk FROM ${steps} WHERE anchor = 1) h USING (sk))
       ) WHERE anchor = 1 AND anchors_so_far = 1 GROUP BY path`;
   }
   const n = p.add(def.steps);
