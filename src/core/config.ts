@@ -27,6 +27,11 @@ export const DEFAULTS = {
   ltvRefreshMs: 24 * HOUR,
   /** Recompute the analytics computed traits (lifecycleStage, churnSignals, onboarding) this often; 0 disables. */
   analyticsRefreshMs: 24 * HOUR,
+  /**
+   * The embedded event store's memory while analytic queries run (MB). Queries over 10M events fit in 192 MB; the
+   * server then peaks under 500 MB (bench:analytics). A query that needs more fails with CT_QUERY_OUT_OF_MEMORY.
+   */
+  queryMemoryMb: 192,
 } as const;
 
 const ENV = {
@@ -47,6 +52,7 @@ const ENV = {
   maxMergesPerPerson: 'CRUMBTRAIL_MAX_MERGES_PER_PERSON',
   ltvRefreshMs: 'CRUMBTRAIL_LTV_REFRESH',
   analyticsRefreshMs: 'CRUMBTRAIL_ANALYTICS_REFRESH',
+  queryMemoryMb: 'CRUMBTRAIL_QUERY_MEMORY_MB',
 } as const;
 
 type ConfigKey = keyof typeof ENV;
@@ -105,6 +111,8 @@ const configSchema = z.object({
   maxMergesPerPerson: integer(0, 100_000),
   ltvRefreshMs: duration,
   analyticsRefreshMs: duration,
+  // Not below the 128 MB the store keeps for ingestion (DUCKDB_MEMORY_LIMIT).
+  queryMemoryMb: integer(128, 1_000_000),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>> & { readonly shutdownTimeoutMs: number };

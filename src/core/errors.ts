@@ -103,6 +103,10 @@ export const ERROR_CATALOG = {
     status: 503,
     message: 'A store failed to write. Nothing from this request was acknowledged; retry later.',
   },
+  CT_QUERY_OUT_OF_MEMORY: {
+    status: 503,
+    message: 'The query needed more memory than its budget (CRUMBTRAIL_QUERY_MEMORY_MB). Narrow it with from/to or where, or raise the budget and restart.',
+  },
   CT_INTERNAL: {
     status: 500,
     message: 'Unexpected server error. It has been logged; retry, and report it if it persists.',

@@ -16,6 +16,8 @@ export interface StoreLocations {
   eventsUrl?: string;
   /** postgres://…; unset means the embedded SQLite file. */
   stateUrl?: string;
+  /** The embedded event store's memory while analytic queries run (config queryMemoryMb); its default otherwise. */
+  queryMemoryMb?: number;
 }
 
 /** The data folder's files (docs/operations.md describes the layout and how to back it up). */
@@ -26,9 +28,9 @@ export const DATA_FILES = {
   imports: 'imports',
 } as const;
 
-async function openEmbeddedEvents(dataDir: string): Promise<EventStore> {
+async function openEmbeddedEvents(dataDir: string, queryMemoryMb: number | undefined): Promise<EventStore> {
   try {
-    return await DuckDbEventStore.open(path.join(dataDir, DATA_FILES.events));
+    return await DuckDbEventStore.open(path.join(dataDir, DATA_FILES.events), { queryMemoryMb });
   } catch (error) {
     const message = (error as Error).message;
     if (/lock/i.test(message)) {
@@ -49,7 +51,7 @@ export async function openStores(locations: StoreLocations): Promise<Stores> {
   fs.mkdirSync(locations.dataDir, { recursive: true });
   const events = locations.eventsUrl
     ? await (await import('../store/event-store/clickhouse/event-store.js')).ClickHouseEventStore.open(locations.eventsUrl)
-    : await openEmbeddedEvents(locations.dataDir);
+    : await openEmbeddedEvents(locations.dataDir, locations.queryMemoryMb);
   let state: StateStore;
   try {
     state = locations.stateUrl

@@ -13,6 +13,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { AnalyticsReader, KeyedList, QueryValue } from '../port.js';
+import { CrumbtrailError } from '../../../core/errors.js';
 
 /** Plain JS values out of DuckDB's: BIGINT/HUGEINT as numbers (counts and epoch ms stay far below 2^53). */
 function plain(value: unknown): unknown {
@@ -153,6 +154,12 @@ export class DuckDbAnalyticsReader implements AnalyticsReader {
     if (this.memory && this.running++ === 0) await this.connection().run(`SET memory_limit = '${this.memory.query}'`);
     try {
       return await work();
+    } catch (error) {
+      // DuckDB's own words, e.g. "Out of Memory Error: could not allocate block of size 16.0 MiB (180.9 MiB/183.1 MiB used)".
+      if (/Out of Memory Error/.test((error as Error).message)) {
+        throw new CrumbtrailError('CT_QUERY_OUT_OF_MEMORY', (error as Error).message.split('\n')[0]);
+      }
+      throw error;
     } finally {
       if (this.memory && --this.running === 0) await this.connection().run(`SET memory_limit = '${this.memory.base}'`);
     }

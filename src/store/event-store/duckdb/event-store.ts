@@ -36,13 +36,16 @@ const MESSAGE_ID_FILTER_MIN_CAPACITY = 1_000_000;
 export interface DuckDbEventStoreOptions {
   /** Smallest capacity of the in-memory messageId filter (tests make it small to exercise its rebuild). */
   messageIdFilterMinCapacity?: number;
+  /** The buffer pool while analytic queries run, in MB (config queryMemoryMb). */
+  queryMemoryMb?: number;
 }
 /**
- * The buffer pool while analytic queries run (src/analytics): per-person aggregates over a year of a shop's
- * history cannot spill to disk. At 10M events (bench:analytics) the funnel with a breakdown needs ~250 MB and
- * failed now and then at 256 MB; 320 MB passes every kind and lowered the server's peak from ~725 MB (384 MB).
+ * The buffer pool while analytic queries run (src/analytics), unless configured: per-person aggregates over a year
+ * of a shop's history cannot spill to disk. At 10M events (bench:analytics) every kind fits in 192 MB once the
+ * largest run in passes (Dialect.memoryPasses); DuckDB fills whatever limit it has with cached blocks and spilled
+ * sorts, so the limit sets the server's peak: ~530 MB at 224 MB, ~680 MB at 320 MB.
  */
-const DUCKDB_QUERY_MEMORY_LIMIT = '320MB';
+const DUCKDB_QUERY_MEMORY_MB = 192;
 /** Connection-local staging for appends (see append()). */
 const STAGING_TABLE = 'events_staging';
 
@@ -95,11 +98,7 @@ const APPENDERS: Record<LogicalType, Append> = {
  */
 export class DuckDbEventStore implements EventStore {
   readonly engine = 'duckdb';
-  readonly analytics = new DuckDbAnalyticsReader(
-    () => this.reader,
-    () => this.instance.connect(),
-    { base: DUCKDB_MEMORY_LIMIT, query: DUCKDB_QUERY_MEMORY_LIMIT },
-  );
+  readonly analytics: DuckDbAnalyticsReader;
   /** Every messageId in the log received at or after `filterSince`, plus any this process appended (see seenMessageIds). */
   private idFilter: MessageIdFilter | null = null;
   private filterSince = Number.POSITIVE_INFINITY;
@@ -114,13 +113,20 @@ export class DuckDbEventStore implements EventStore {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly filterMinCapacity: number,
-  ) {}
+    queryMemoryMb: number,
+  ) {
+    this.analytics = new DuckDbAnalyticsReader(() => this.reader, () => this.instance.connect(), {
+      base: DUCKDB_MEMORY_LIMIT,
+      query: `${queryMemoryMb}MB`,
+    });
+  }
 
   static async open(file: string, options: DuckDbEventStoreOptions = {}): Promise<DuckDbEventStore> {
     // DuckDB's default memory limit is 80% of RAM; an embedded default shares the machine with everything else.
     const instance = await DuckDBInstance.create(file, { memory_limit: DUCKDB_MEMORY_LIMIT, checkpoint_threshold: DUCKDB_CHECKPOINT_THRESHOLD });
     const filterMinCapacity = options.messageIdFilterMinCapacity ?? MESSAGE_ID_FILTER_MIN_CAPACITY;
-    return new DuckDbEventStore(instance, await instance.connect(), await instance.connect(), filterMinCapacity);
+    const queryMemoryMb = options.queryMemoryMb ?? DUCKDB_QUERY_MEMORY_MB;
+    return new DuckDbEventStore(instance, await instance.connect(), await instance.connect(), filterMinCapacity, queryMemoryMb);
   }
 
   async migrate(): Promise<void> {
