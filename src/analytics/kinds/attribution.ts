@@ -52,7 +52,7 @@ function trailSql(def: AttributionDefinition, d: Dialect, p: Params, lookbackMs:
   const value = touchValue(def, p);
   const encoded = `CASE WHEN ${value} IS NULL THEN '' ELSE ${d.concat("'='", d.strip(d.strip(value, ITEM_SEP), FIELD_SEP))} END`;
   const item = fields(d, d.sortableTime('ts'), d.intText('conversion'), d.intText('touch'), d.numberText('revenue'), encoded);
-  return `SELECT pid, trail FROM (
+  return `SELECT trail FROM (
       SELECT pid, ${d.sortedJoin('item', ITEM_SEP)} AS trail, ${d.countIf('conversion = 1')} AS conversions FROM (
         SELECT pid, ts, conversion, ${item} AS item FROM ${flagged} WHERE conversion = 1 OR touch = 1
       ) GROUP BY pid
@@ -76,11 +76,11 @@ async function runAttribution(def: AttributionDefinition, ctx: QueryContext) {
   const d = ctx.dialect;
   const p = new Params();
   const lookbackMs = durationMs(def.lookback);
-  const rows = await ctx.reader.query<{ pid: string; trail: string }>(trailSql(def, d, p, lookbackMs), p.values);
   // Shares per value, summed after sorting so every engine (whatever its row order) rounds the same way.
   const shares = new Map<string | null, { conversions: number[]; revenue: number[] }>();
   const worths: number[] = [];
-  for (const row of rows) {
+  // Streamed: every converting person's trail held at once was most of the server's heap at 10M events.
+  await ctx.reader.forEachRow<{ trail: string }>(trailSql(def, d, p, lookbackMs), p.values, (row) => {
     const items = row.trail.split(ITEM_SEP).map((item) => item.split(FIELD_SEP));
     const touches: Touch[] = [];
     for (const [ts, isConversion, isTouch, amount, value] of items) {
@@ -98,7 +98,7 @@ async function runAttribution(def: AttributionDefinition, ctx: QueryContext) {
         shares.set(value, entry);
       }
     }
-  }
+  });
   const values = [...shares.entries()]
     .map(([value, e]) => ({ value, conversions: sortedSum(e.conversions), revenue: sortedSum(e.revenue) }))
     .sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions || (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
