@@ -4,6 +4,11 @@ import type { AnalyticsReader } from '../store/event-store/port.js';
 import { QUERY_KINDS } from './kinds/index.js';
 import type { QueryContext } from './kinds/kind.js';
 import { dialectFor } from './sql/dialect-for.js';
+import { releaseGarbage } from '../ops/heap.js';
+import { MB } from '../core/units.js';
+
+/** After a query, a heap above this is mostly the query's garbage (the server idles at ~20–25 MB used). */
+const QUERY_GARBAGE_BYTES = 48 * MB;
 
 export function queryContext(reader: AnalyticsReader, clock: Clock): QueryContext {
   return { reader, dialect: dialectFor(reader), clock };
@@ -18,5 +23,10 @@ export async function runAnalyticsQuery(kind: string, definition: unknown, conte
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new CrumbtrailError('CT_INVALID_ANALYTICS_QUERY', issues.map((i) => `${i.path || '(definition)'}: ${i.message}`).join('; '), { issues });
   }
-  return found.run(parsed.data, context);
+  try {
+    return await found.run(parsed.data, context);
+  } finally {
+    // Before the next query's engine memory stacks on this one's heap (src/ops/heap.ts).
+    releaseGarbage(QUERY_GARBAGE_BYTES);
+  }
 }
