@@ -124,9 +124,11 @@ export class TrailReader {
     const scale = 2 ** this.bits;
     for (let i = 0; i < keys.length; i++) {
       const packed = keys[i]!;
-      const mask = ((packed % scale) + scale) % scale;
-      this.mask[i] = mask;
-      this.ts[i] = (packed - mask) / scale;
+      // Exact in doubles below 2^53, also for times before 1970: dividing by a power of two loses nothing, and
+      // floor() is several times cheaper than the two floating-point remainders it replaces.
+      const ts = Math.floor(packed / scale);
+      this.ts[i] = ts;
+      this.mask[i] = packed - ts * scale;
     }
     const value = texts ? (index: number) => texts(index) || null : null;
     return { length: keys.length, ts: this.ts, mask: this.mask, value };
