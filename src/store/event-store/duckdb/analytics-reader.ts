@@ -135,14 +135,24 @@ export class DuckDbAnalyticsReader implements AnalyticsReader {
       try {
         const result = await connection.stream(sql, values, types);
         const names = result.columnNames();
-        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-          const readers = names.map((_, c) => columnReader(chunk.getColumnVector(c)));
-          const rowCount = chunk.rowCount; // a native call each time it is read
-          for (let r = 0; r < rowCount; r++) {
-            const row: Record<string, unknown> = {};
-            for (let c = 0; c < names.length; c++) row[names[c]!] = readers[c]!(r);
-            onRow(row as T);
+        // One chunk ahead: DuckDB computes the next chunk (for per-person lists: sorting them) on its own thread
+        // while this one is read here (funnel at 10M events: ~850 → ~720 ms). Each chunk is a native allocation
+        // of its own, alive while referenced.
+        let next = result.fetchChunk();
+        try {
+          for (let chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
+            next = result.fetchChunk();
+            const readers = names.map((_, c) => columnReader(chunk.getColumnVector(c)));
+            const rowCount = chunk.rowCount; // a native call each time it is read
+            for (let r = 0; r < rowCount; r++) {
+              const row: Record<string, unknown> = {};
+              for (let c = 0; c < names.length; c++) row[names[c]!] = readers[c]!(r);
+              onRow(row as T);
+            }
           }
+        } finally {
+          // When onRow threw, the fetch ahead is still running: let it settle before its connection closes.
+          await next.catch(() => {});
         }
       } finally {
         connection.closeSync();
