@@ -28,10 +28,11 @@ export const DEFAULTS = {
   /** Recompute the analytics computed traits (lifecycleStage, churnSignals, onboarding) this often; 0 disables. */
   analyticsRefreshMs: 24 * HOUR,
   /**
-   * The embedded event store's memory while analytic queries run (MB). Queries over 10M events fit in 192 MB; the
-   * server then peaks under 500 MB (bench:analytics). A query that needs more fails with CT_QUERY_OUT_OF_MEMORY.
+   * The embedded event store's memory while analytic queries run (MB). Every query kind over 10M events fits in
+   * 160 MB, and the server then peaks ~440 MB (bench:analytics). A query that needs more fails with
+   * CT_QUERY_OUT_OF_MEMORY; more memory makes the largest queries somewhat faster (docs/benchmarks.md).
    */
-  queryMemoryMb: 192,
+  queryMemoryMb: 160,
 } as const;
 
 const ENV = {
