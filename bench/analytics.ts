@@ -42,6 +42,8 @@ interface Engine {
   dataDir: string;
   env: Record<string, string>;
   loadMs: number;
+  /** Resolves once the engine has finished the background work the load started. */
+  settle(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ async function openEngines(): Promise<Engine[]> {
   const duckDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-analytics-'));
   const duck = await DuckDbEventStore.open(path.join(duckDir, 'events.duckdb'));
   await duck.migrate();
-  const engines: Engine[] = [{ name: 'duckdb', store: duck, dataDir: duckDir, env: {}, loadMs: 0, cleanup: async () => fs.rmSync(duckDir, { recursive: true, force: true }) }];
+  const engines: Engine[] = [{ name: 'duckdb', store: duck, dataDir: duckDir, env: {}, loadMs: 0, settle: async () => {}, cleanup: async () => fs.rmSync(duckDir, { recursive: true, force: true }) }];
   if (flags.clickhouse && flags.postgres) {
     const { ClickHouseEventStore } = await import('../src/store/event-store/clickhouse/event-store.js');
     const database = `bench_analytics_${stamp}`;
@@ -64,6 +66,7 @@ async function openEngines(): Promise<Engine[]> {
     const chDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-analytics-ch-'));
     engines.push({
       name: 'clickhouse', store: ch, dataDir: chDir, env: { CRUMBTRAIL_EVENTS_URL: eventsUrl, CRUMBTRAIL_STATE_URL: stateUrl }, loadMs: 0,
+      settle: () => awaitNoMerges(ch, database),
       cleanup: async () => {
         await admin.query(`DROP DATABASE IF EXISTS ${database}`);
         await admin.end();
@@ -74,6 +77,21 @@ async function openEngines(): Promise<Engine[]> {
     });
   }
   return engines;
+}
+
+/**
+ * ClickHouse merges the parts a load wrote for minutes afterwards, on both cores: timing anything meanwhile (the
+ * DuckDB queries run first) measures the merges. Waits until none has run for three polls in a row (10 min at most).
+ */
+async function awaitNoMerges(store: EventStore, database: string): Promise<void> {
+  const started = performance.now();
+  let idlePolls = 0;
+  while (idlePolls < 3 && performance.now() - started < 600_000) {
+    const [row] = await store.analytics.query<{ n: number }>('SELECT count() AS n FROM system.merges WHERE database = $database', { database });
+    idlePolls = Number(row?.n ?? 0) === 0 ? idlePolls + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  console.log(`clickhouse merges settled after ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 async function load(engines: Engine[]): Promise<{ events: number; people: number }> {
@@ -125,6 +143,7 @@ async function main(): Promise<void> {
   const baseline = new Map<string, number>();
   try {
     const { events, people } = await load(engines);
+    for (const engine of engines) await engine.settle();
     console.log(`# bench:analytics — ${events.toLocaleString('en')} events, ${people.toLocaleString('en')} people, median of ${RUNS} runs, ${os.cpus().length} cores`);
     for (const engine of engines) {
       console.log(`load ${engine.name}: ${(engine.loadMs / 1000).toFixed(1)} s (${Math.round(events / (engine.loadMs / 1000)).toLocaleString('en')} events/s through the adapter)`);
