@@ -3,7 +3,7 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, timeRange }
 import { SORTABLE_TIME_OFFSET, type Dialect } from '../sql/dialect.js';
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
-import { defineKind, FIELD_SEP, fields, ITEM_SEP, sortedSum, type QueryContext } from './kind.js';
+import { defineKind, FIELD_SEP, fields, forEachRowInPasses, ITEM_SEP, sortedSum, type QueryContext } from './kind.js';
 
 
 export const attributionSchema = z.strictObject({
@@ -35,7 +35,7 @@ function touchValue(def: AttributionDefinition, p: Params): string {
  * One row per person with a conversion in [from, to): their touches (from `lookback` before `from`) and
  * conversions in time order, items `sortableTime␟conversion␟touch␟revenue␟value` (value `=text`, '' for none).
  */
-function trailSql(def: AttributionDefinition, d: Dialect, p: Params, lookbackMs: number): string {
+function trailSql(def: AttributionDefinition, d: Dialect, p: Params, lookbackMs: number, inPass: string): string {
   const range = timeRange(def);
   const events = scopedEvents(d, p, { from: range.from === undefined ? undefined : range.from - lookbackMs, to: range.to }, def.where);
   const isConversion = `${eventCondition(def.conversion, d, p)}${range.from === undefined ? '' : ` AND ts >= ${p.add(range.from)}`}`;
@@ -43,7 +43,7 @@ function trailSql(def: AttributionDefinition, d: Dialect, p: Params, lookbackMs:
   // Most referrers are the site's own pages: the same URL authority rules them out before the (costly) regex.
   const maybeExternal = `referrer IS NOT NULL AND NOT (url IS NOT NULL AND ${d.urlAuthority('referrer')} = ${d.urlAuthority('url')})`;
   const withHosts = `(SELECT pid, ts, event, properties, revenue, utm_source, utm_medium, utm_campaign, ${d.urlHost('referrer')} AS ref_host,
-      ${d.urlHost('url')} AS url_host FROM ${events} WHERE (${isConversion}) OR ${hasUtm} OR (${maybeExternal}))`;
+      ${d.urlHost('url')} AS url_host FROM ${events} WHERE ((${isConversion}) OR ${hasUtm} OR (${maybeExternal})) AND ${inPass})`;
   const external = `CASE WHEN ref_host <> '' AND ref_host <> url_host THEN 1 ELSE 0 END`;
   const flagged = `(SELECT pid, ts, CASE WHEN ${isConversion} THEN 1 ELSE 0 END AS conversion,
       CASE WHEN ${hasUtm} OR external = 1 THEN 1 ELSE 0 END AS touch,
@@ -79,8 +79,8 @@ async function runAttribution(def: AttributionDefinition, ctx: QueryContext) {
   // Shares per value, summed after sorting so every engine (whatever its row order) rounds the same way.
   const shares = new Map<string | null, { conversions: number[]; revenue: number[] }>();
   const worths: number[] = [];
-  // Streamed: every converting person's trail held at once was most of the server's heap at 10M events.
-  await ctx.reader.forEachRow<{ trail: string }>(trailSql(def, d, p, lookbackMs), p.values, (row) => {
+  // Streamed, in passes over shares of the people: the trails are most of the query's memory at 10M events.
+  const onRow = (row: { trail: string }) => {
     const items = row.trail.split(ITEM_SEP).map((item) => item.split(FIELD_SEP));
     const touches: Touch[] = [];
     for (const [ts, isConversion, isTouch, amount, value] of items) {
@@ -98,7 +98,8 @@ async function runAttribution(def: AttributionDefinition, ctx: QueryContext) {
         shares.set(value, entry);
       }
     }
-  });
+  };
+  await forEachRowInPasses(ctx, p, 'pid', (inPass) => trailSql(def, d, p, lookbackMs, inPass), onRow);
   const values = [...shares.entries()]
     .map(([value, e]) => ({ value, conversions: sortedSum(e.conversions), revenue: sortedSum(e.revenue) }))
     .sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions || (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

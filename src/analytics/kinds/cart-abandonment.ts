@@ -3,7 +3,7 @@ import { commonFields, durationMs, durationSchema, eventMatchSchema, isoTimeSche
 import { eventCondition, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import { parseCartTrail, walkCarts, type Cart, type PersonCarts } from './cart-abandonment-walk.js';
-import { defineKind, FIELD_SEP, fields, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
+import { defineKind, FIELD_SEP, fields, forEachRowInPasses, ITEM_SEP, ratio, sortedSum, type QueryContext } from './kind.js';
 import { periodOf, periodStartIso } from './retention-periods.js';
 
 export const cartAbandonmentSchema = z.strictObject({
@@ -73,17 +73,18 @@ async function forEachPerson(def: CartAbandonmentDefinition, ctx: QueryContext, 
   const quantity = `COALESCE(${d.jsonNumber('properties', p.add('quantity'))}, 1)`;
   const cartId = d.strip(d.strip(`COALESCE(${d.jsonText('properties', p.add('cart_id'))}, '')`, ITEM_SEP), FIELD_SEP);
   const item = fields(d, d.sortableTime('ts'), 'k', d.numberText('revenue'), d.numberText(`${price} * ${quantity}`), 'cart_id');
-  const sql = `SELECT pid, trail FROM (
+  const sql = (inPass: string) => `SELECT pid, trail FROM (
       SELECT pid, ${d.sortedJoin('item', ITEM_SEP)} AS trail, ${d.countIf("k = 'c'")} AS cart_events FROM (
         SELECT pid, ts, k, ${item} AS item FROM (
           SELECT pid, ts, CASE WHEN ${isCart} THEN 'c' WHEN ${isOrder} THEN 'o' ELSE '' END AS k, revenue, properties,
-            ${cartId} AS cart_id FROM ${events}
+            ${cartId} AS cart_id FROM ${events} WHERE ${inPass}
         ) WHERE k <> ''
       ) GROUP BY pid
     ) WHERE cart_events > 0`;
   const options = { windowMs, recoveryMs, asOf };
-  // Streamed: one person's trail at a time is all that is held (at 10M events the trails are most of the memory).
-  await ctx.reader.forEachRow<{ pid: string; trail: string }>(sql, p.values, (row) =>
+  // Streamed, in passes over shares of the people: one person's trail at a time is all that is held in the heap,
+  // and a pass's share of the trails is all DuckDB holds (at 10M events the trails are most of the memory).
+  await forEachRowInPasses<{ pid: string; trail: string }>(ctx, p, 'pid', sql, (row) =>
     visit(String(row.pid), walkCarts(parseCartTrail(row.trail, ITEM_SEP, FIELD_SEP), options)),
   );
 }

@@ -5,7 +5,7 @@ import { eventCondition, latestTrait, scopedEvents } from '../sql/filters.js';
 import { Params } from '../sql/params.js';
 import type { KeyedList } from '../../store/event-store/port.js';
 import { walkFunnel, MASK_DIGITS, TrailReader, type Attempt, type Exclusion } from './funnel-walk.js';
-import { defineKind, median, ratio, type QueryContext } from './kind.js';
+import { defineKind, forEachRowInPasses, median, ratio, type QueryContext } from './kind.js';
 import { actorColumn } from './actor.js';
 
 const MAX_STEPS = 20;
@@ -119,11 +119,9 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
   }
   // Pairs with text take several passes, each over a share of the actors (Dialect.memoryPasses).
   const passes = packed && !def.breakdown ? 1 : d.memoryPasses;
-  const bucket = passes === 1 ? null : p.add(0);
-  const pass = bucket === null ? '' : ` AND ${d.bucketOf(actor.expr, passes)} = ${bucket}`;
   // Filter first, then build items: the breakdown's JSON lookup runs only on the events that matter.
-  const sql = `SELECT ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
-      SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present}${pass}
+  const sql = (inPass: string) => `SELECT ${d.bitOr('mask')} AS bits, ${trail} AS trail FROM (
+      SELECT ${actor.expr} AS actor, ts, ${mask} AS mask, ${value} AS value FROM ${events} WHERE ${actor.present} AND ${inPass}
     ) WHERE ${relevant} GROUP BY actor`;
   const options = { steps: def.steps.length, windowMs: durationMs(def.window), order: def.order, exclusions };
   const total = new Tally(def.steps.length);
@@ -154,10 +152,7 @@ async function runFunnel(def: FunnelDefinition, ctx: QueryContext) {
     if (attempt && byTrait) attempt.value = traitText(attempt.value);
     if (attempt) count(attempt);
   };
-  for (let k = 0; k < passes; k++) {
-    if (bucket !== null) p.values[bucket.slice(1)] = k;
-    await ctx.reader.forEachRow(sql, p.values, onRow);
-  }
+  await forEachRowInPasses(ctx, p, actor.expr, sql, onRow, passes);
   const result: { steps: StepResult[]; breakdown?: { value: string | null; steps: StepResult[] }[] } = { steps: total.steps(def) };
   if (def.breakdown) {
     result.breakdown = [...groups.entries()]

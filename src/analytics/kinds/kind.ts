@@ -2,11 +2,34 @@ import type { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { AnalyticsReader } from '../../store/event-store/port.js';
 import type { Dialect } from '../sql/dialect.js';
+import type { Params } from '../sql/params.js';
 
 export interface QueryContext {
   reader: AnalyticsReader;
   dialect: Dialect;
   clock: Clock;
+}
+
+/**
+ * Streams the rows of a per-actor query that holds a list per actor, in `passes` passes (default
+ * Dialect.memoryPasses), each over one hash bucket of the actors: `sql` gets the condition that selects a pass's
+ * actors ('1 = 1' for one pass) to AND into its WHERE. DuckDB cannot spill list-valued aggregate states, so at 10M
+ * events one pass of a text-carrying trail came within a few MB of the query memory and sometimes over it.
+ */
+export async function forEachRowInPasses<T>(
+  ctx: QueryContext,
+  p: Params,
+  actor: string,
+  sql: (inPass: string) => string,
+  onRow: (row: T) => void,
+  passes = ctx.dialect.memoryPasses,
+): Promise<void> {
+  const bucket = passes === 1 ? null : p.add(0);
+  const text = sql(bucket === null ? '1 = 1' : `${ctx.dialect.bucketOf(actor, passes)} = ${bucket}`);
+  for (let k = 0; k < passes; k++) {
+    if (bucket !== null) p.values[bucket.slice(1)] = k;
+    await ctx.reader.forEachRow<T>(text, p.values, onRow);
+  }
 }
 
 /** One analytics query kind: its definition schema (validated, documented in OpenAPI) and how it runs. */
