@@ -27,7 +27,7 @@ export async function forEachRowInPasses<T>(
   const bucket = passes === 1 ? null : p.add(0);
   const text = sql(bucket === null ? '1 = 1' : `${ctx.dialect.bucketOf(actor, passes)} = ${bucket}`);
   for (let k = 0; k < passes; k++) {
-    if (bucket !== null) p.values[bucket.slice(1)] = k;
+    if (bucket !== null) p.set(bucket, k);
     await ctx.reader.forEachRow<T>(text, p.values, onRow);
   }
 }

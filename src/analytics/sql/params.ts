@@ -13,4 +13,11 @@ export class Params {
     this.values[name] = value;
     return `$${name}`;
   }
+
+  /** Rebinds a placeholder add() handed back, e.g. to run the same SQL again for the next pass. */
+  set(placeholder: string, value: QueryValue): void {
+    const name = placeholder.slice(1);
+    if (!Object.hasOwn(this.values, name)) throw new Error(`${placeholder} is not a placeholder of this query`);
+    this.values[name] = value;
+  }
 }
