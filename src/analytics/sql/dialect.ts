@@ -83,9 +83,9 @@ export interface Dialect {
   sortedKeyedList(key: string, text: string): string;
   /**
    * How many passes the queries with the largest working sets take, each over one bucketOf() share of the actors
-   * (funnel trails that carry text, the paths window). DuckDB cannot spill an aggregate state that holds a list, and
-   * what it can spill still counts towards the server's memory: in one pass over 10M events (bench:analytics) the
-   * breakdown funnel needed ~270 MB, above the query memory, and the paths window lifted the server past 500 MB.
+   * (the per-person trails that carry text: funnel breakdowns and long funnels, cart abandonment, attribution; see
+   * forEachRowInPasses). DuckDB cannot spill an aggregate state that holds a list: in one pass over 10M events
+   * (bench:analytics) the breakdown funnel needed ~270 MB, and attribution now and then outgrew 160 MB.
    */
   readonly memoryPasses: number;
   /** Which of `buckets` hash buckets a value falls in (0 … buckets − 1), the same bucket for the same value. */
