@@ -89,7 +89,7 @@ async function awaitNoMerges(store: EventStore, database: string): Promise<void>
   while (idlePolls < 3 && performance.now() - started < 600_000) {
     const [row] = await store.analytics.query<{ n: number }>('SELECT count() AS n FROM system.merges WHERE database = $database', { database });
     idlePolls = Number(row?.n ?? 0) === 0 ? idlePolls + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    if (idlePolls < 3) await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   console.log(`clickhouse merges settled after ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
