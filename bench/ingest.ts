@@ -22,6 +22,7 @@ import {
   freePort,
   getJson,
   procCpuSeconds,
+  procMainThreadCpuSeconds,
   procStatusBytes,
   RssSampler,
   startServer,
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crumbtrail-bench-'));
   if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
   const port = await freePort();
-  server = startServer({ repoRoot: PACKAGE_ROOT, port, dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, profileDir: options.profileDir });
+  server = startServer({ repoRoot: PACKAGE_ROOT, port, dataDir, adminToken: ADMIN_TOKEN, writeKey: WRITE_KEY, profileDir: options.profileDir, env: options.serverEnv });
   const { ms: startupMs, engines } = await waitHealthy(server, port, 30_000);
   const idleRss = procStatusBytes(server.pid, 'VmRSS');
   log(`server: pid ${server.pid} on 127.0.0.1:${port}, healthy after ${startupMs.toFixed(0)} ms (${engines}), RSS ${fmtMb(idleRss)}${options.profileDir ? `, profiling into ${options.profileDir}` : ''}`);
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
   const sampler = new RssSampler(server.pid);
   sampler.start(250);
   const serverCpuBefore = procCpuSeconds(server.pid);
+  const mainCpuBefore = procMainThreadCpuSeconds(server.pid);
   const benchCpuBefore = process.cpuUsage();
   let nextTenth = 1;
   const result = await runLoad({
@@ -112,6 +114,7 @@ async function main(): Promise<number> {
   });
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const serverCpuAfter = procCpuSeconds(server.pid);
+  const mainCpuAfter = procMainThreadCpuSeconds(server.pid);
   sampler.stop();
   const hwm = procStatusBytes(server.pid, 'VmHWM');
 
@@ -144,6 +147,7 @@ async function main(): Promise<number> {
   const [p50, p99, max] = percentiles(result.latenciesMs, [50, 99, 100]) as [number, number, number];
   const peakRss = Math.max(sampler.peak, hwm ?? 0);
   const serverCpuSeconds = serverCpuBefore !== null && serverCpuAfter !== null ? serverCpuAfter - serverCpuBefore : Number.NaN;
+  const mainCpuSeconds = mainCpuBefore !== null && mainCpuAfter !== null ? mainCpuAfter - mainCpuBefore : Number.NaN;
   const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
   const ratio = eventsPerSecond / baseline.eventsPerSecond;
   const failed = result.failures > 0 || !storedMatches || stop.code !== 0;
@@ -173,6 +177,10 @@ async function main(): Promise<number> {
     },
     { label: 'server CPU (cores busy)', value: `${serverCpuSeconds.toFixed(1)} s (${(serverCpuSeconds / seconds).toFixed(2)})` },
     { label: 'server CPU per event', value: `${((serverCpuSeconds * 1e6) / result.eventsAccepted).toFixed(1)} µs` },
+    {
+      label: 'of which on the event loop / other threads',
+      value: `${((mainCpuSeconds * 1e6) / result.eventsAccepted).toFixed(1)} µs (${(mainCpuSeconds / seconds).toFixed(2)} cores) / ${(((serverCpuSeconds - mainCpuSeconds) * 1e6) / result.eventsAccepted).toFixed(1)} µs`,
+    },
     { label: 'bench client CPU (cores busy)', value: `${benchCpuSeconds.toFixed(1)} s (${(benchCpuSeconds / seconds).toFixed(2)})` },
     { label: 'stored events (GET /api/stats)', value: `${fmtInt(Number(stored))} (${fmtInt(Number(people))} people)`, ok: storedMatches },
     { label: 'JSON.parse floor, same bodies', value: `${fmtInt(baseline.eventsPerSecond)} events/s, ${baseline.megabytesPerSecond.toFixed(0)} MB/s` },
@@ -204,6 +212,7 @@ async function main(): Promise<number> {
     flushes: metrics ? { count: metrics.flushes, eventsAvg: round(metrics.flushEventsAvg, 0), msAvg: round(metrics.flushMsAvg, 1) } : null,
     serverCpuSeconds: round(serverCpuSeconds, 1),
     serverCpuUsPerEvent: round((serverCpuSeconds * 1e6) / result.eventsAccepted, 1),
+    mainThreadCpuUsPerEvent: round((mainCpuSeconds * 1e6) / result.eventsAccepted, 1),
     benchCpuSeconds: round(benchCpuSeconds, 1),
     jsonParse: { eventsPerSecond: Math.round(baseline.eventsPerSecond), megabytesPerSecond: round(baseline.megabytesPerSecond, 0) },
     ratioToJsonParse: round(ratio, 4),

@@ -11,11 +11,14 @@ export interface BenchOptions {
   timeoutS: number;
   /** Set with --profile: the server runs with --cpu-prof into this folder. */
   profileDir: string | undefined;
+  /** --server-env KEY=VALUE (repeatable): settings passed to the server, e.g. CRUMBTRAIL_FLUSH_MAX_EVENTS=2000. */
+  serverEnv: Record<string, string>;
 }
 
 const USAGE =
   'usage: node dist/bench/ingest.js [--events 1000000] [--batch-size 500] [--connections 8] [--people 50000]\n' +
-  '                                 [--seed 42] [--timeout-s 600] [--profile] [--profile-dir /tmp/prof]\n';
+  '                                 [--seed 42] [--timeout-s 600] [--profile] [--profile-dir /tmp/prof]\n' +
+  '                                 [--server-env CRUMBTRAIL_SETTING=value ...]\n';
 
 function positive(name: string, value: string | undefined, max: number): number {
   const n = Number(value);
@@ -24,6 +27,15 @@ function positive(name: string, value: string | undefined, max: number): number 
     process.exit(2);
   }
   return n;
+}
+
+function serverSetting(pair: string): [string, string] {
+  const match = /^(CRUMBTRAIL_[A-Z0-9_]+)=(.*)$/.exec(pair);
+  if (!match) {
+    process.stderr.write(`--server-env takes CRUMBTRAIL_NAME=value (got ${pair})\n${USAGE}`);
+    process.exit(2);
+  }
+  return [match[1]!, match[2]!];
 }
 
 /** Parse process.argv; prints usage and exits on --help or a bad value. */
@@ -39,6 +51,7 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
       'timeout-s': { type: 'string', default: '600' },
       profile: { type: 'boolean', default: false },
       'profile-dir': { type: 'string', default: '/tmp/prof' },
+      'server-env': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,5 +67,6 @@ export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
     seed: positive('seed', flags.seed, 2 ** 31),
     timeoutS: positive('timeout-s', flags['timeout-s'], 24 * 3600),
     profileDir: flags.profile ? path.resolve(flags['profile-dir']!) : undefined,
+    serverEnv: Object.fromEntries(flags['server-env']!.map(serverSetting)),
   };
 }

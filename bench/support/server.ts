@@ -138,9 +138,9 @@ export function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number |
 }
 
 /** CPU seconds (user + system, all threads) the process has used so far, from /proc/<pid>/stat. */
-export function procCpuSeconds(pid: number): number | null {
+export function procCpuSeconds(pid: number, statFile = `/proc/${pid}/stat`): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(statFile, 'utf8');
     // Fields after the ")" that closes the command name; utime and stime are fields 14 and 15 (1-based).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
@@ -148,6 +148,14 @@ export function procCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds of the process's main thread (its task id is the pid): the event loop, plus whatever native
+ * work runs synchronously on it. The rest of the process's CPU ran on other threads (DuckDB's, libuv's, V8's).
+ */
+export function procMainThreadCpuSeconds(pid: number): number | null {
+  return procCpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
 /** Samples VmRSS every `everyMs` and remembers the peak. */
