@@ -9,6 +9,7 @@ import {
 } from '../../core/events.js';
 import { newMessageId } from '../../core/ids.js';
 import { KB } from '../../core/units.js';
+import { isPlainValidEvent } from './fast-check.js';
 import { cleanId } from './ids.js';
 import { jsonNeedsCleaning, storableDeep, storableText } from './storable-text.js';
 import { enrich, type GeoLookup } from './enrich.js';
@@ -121,12 +122,16 @@ export class CollectPipeline {
     const issues: { index: number; path: string; message: string }[] = [];
     const drafts: Draft[] = [];
     items.forEach((item, index) => {
-      const parsed = incomingEventSchema.safeParse(item);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) issues.push({ index, path: issue.path.join('.'), message: issue.message });
-        return;
+      let raw: IncomingEvent;
+      if (isPlainValidEvent(item)) raw = item;
+      else {
+        const parsed = incomingEventSchema.safeParse(item);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) issues.push({ index, path: issue.path.join('.'), message: issue.message });
+          return;
+        }
+        raw = parsed.data;
       }
-      const raw = parsed.data;
       const type = call === 'batch' ? raw.type : call;
       if (type === undefined) {
         issues.push({ index, path: 'type', message: 'Each batch item needs a "type" (track, identify, page, screen, group, alias).' });
