@@ -165,6 +165,50 @@ describe('durability', () => {
     }
   });
 
+  it('copies merges the state store holds into the event log (a crash after the state transaction, before the log)', async () => {
+    const stores = await allocateTestStores();
+    const config = testConfig(stores);
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 1));
+    const options = { logger: createLogger('silent'), defaultMetrics: false, clock };
+    try {
+      let runtime = await createRuntime(config, options);
+      await runtime.ingestor.ingest(
+        [
+          preparedEvent({ messageId: 'visit', userId: null, anonymousId: 'tab-1' }),
+          preparedEvent({ messageId: 'login', userId: 'ulla', anonymousId: null }),
+        ],
+        {},
+      );
+      const visitor = (await runtime.state.findPersonId({ anonymousId: 'tab-1' }))!;
+      const ulla = (await runtime.state.findPersonId({ userId: 'ulla' }))!;
+      assert.notEqual(visitor, ulla);
+      // The crash window: a batch's state transaction (merging the visitor into Ulla) committed while the event
+      // log's commit, running alongside it, never finished.
+      const seq = (await runtime.state.appliedBatchSeq('local')) + 1;
+      await runtime.state.applyBatch({ nodeId: 'local', batchSeq: seq, newPersons: [], links: [], merges: [{ from: visitor, to: ulla, at: clock.now() }], profiles: [], drops: {} });
+      assert.deepEqual(await runtime.events.listAliases(), []);
+      await runtime.close();
+
+      runtime = await createRuntime(config, options);
+      try {
+        assert.deepEqual(
+          (await runtime.events.listAliases()).map(({ from, to }) => ({ from, to })),
+          [{ from: visitor, to: ulla }],
+          'recovery copied the merge into the log',
+        );
+        assert.deepEqual(await runtime.events.resolveAliases([visitor]), new Map([[visitor, ulla]]));
+        // The next batch takes a sequence number after the state's, not after the log's.
+        await runtime.ingestor.ingest([preparedEvent({ messageId: 'after', userId: 'ulla', anonymousId: null })], {});
+        assert.equal(await runtime.state.appliedBatchSeq('local'), seq + 1);
+        assert.equal(await runtime.events.maxBatchSeq('local'), seq + 1);
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      await stores.cleanup();
+    }
+  });
+
   it('flushes everything on graceful shutdown (SIGTERM)', async () => {
     const server = await ChildServer.start();
     try {

@@ -33,11 +33,17 @@ export interface IngestorDeps {
 }
 
 /**
- * Makes prepared events durable, in order: dedupe against the store → resolve identities → append to the
- * event log → apply state changes in one transaction (which moves this node's cursor). The event log is the
- * write-ahead log for the state: a crash between the two writes is repaired by `recover()`, which replays the
- * log's batches past the cursor. Person ids are derived from (node, batch, identity), so the replay reproduces
- * exactly the ids the log holds.
+ * Makes prepared events durable: dedupe against the store → resolve identities → append to the event log, with
+ * the state changes applied in one transaction (which moves this node's cursor) while the log commits → record
+ * the batch's merges in the log's person aliases. A request is acknowledged only when all of it is done.
+ *
+ * The state transaction runs alongside the log's commit (DuckDB commits on its own threads) instead of after it,
+ * so a crash or a failed write can leave either store ahead of the other; `recover()` repairs both before the
+ * next batch. The event log ahead: its batches past the state's cursor are replayed. Person ids are derived
+ * from (node, batch, identity), so the replay reproduces exactly the ids the log holds. The state ahead: it
+ * holds links and persons for events that were never acknowledged (the client sends them again and they resolve
+ * to the same persons), and merges the log's aliases may lack, which are copied over. The same copy mends
+ * aliases when a crash fell between the append and recording the merges.
  */
 export class Ingestor {
   private readonly buffer: WriteBuffer;
@@ -87,10 +93,24 @@ export class Ingestor {
       await state.applyBatch(this.stateBatch(batch.batchSeq, batch.events, outcome, {}));
       replayed++;
     }
+    await this.copyMissingMerges();
     this.nextSeq = Math.max(await events.maxBatchSeq(nodeId), await state.appliedBatchSeq(nodeId)) + 1;
     this.needsRecovery = false;
     if (replayed > 0) logger.warn({ replayed }, 'replayed event-log batches into the state store');
     return replayed;
+  }
+
+  /** Give the event log's person aliases every merge the state store holds that they lack. */
+  private async copyMissingMerges(): Promise<void> {
+    const { events, state, clock, logger } = this.deps;
+    const merges = await state.listMerges();
+    if (merges.length === 0) return;
+    const logged = new Map((await events.listAliases()).map((alias) => [alias.from, alias.to]));
+    const at = clock.now();
+    const missing = merges.filter((m) => logged.get(m.from) !== m.to).map((m) => ({ ...m, at }));
+    if (missing.length === 0) return;
+    await events.recordMerges(missing);
+    logger.warn({ merges: missing.length }, 'copied merges the event log had missed into its person aliases');
   }
 
   /** Flush everything waiting, then refuse new work. */
@@ -122,15 +142,15 @@ export class Ingestor {
         e.nodeId = nodeId;
         e.batchSeq = batchSeq;
       }
-      await events.append(stored);
-      await events.recordMerges(outcome.merges);
       const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: fresh.duplicates });
-      await state.applyBatch(this.stateBatch(batchSeq, stored, outcome, drops));
+      const stateBatch = this.stateBatch(batchSeq, stored, outcome, drops);
+      await events.append(stored, () => state.applyBatch(stateBatch));
+      await events.recordMerges(outcome.merges);
       metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
       metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
       for (const [reason, n] of Object.entries(drops)) metrics.eventsDropped.inc({ reason }, n);
     } catch (error) {
-      // Whatever reached the event log is replayed into the state store before the next flush.
+      // Recovery runs before the next flush: log batches the state missed are replayed, merges the log missed copied.
       this.needsRecovery = true;
       logger.error({ err: error, batchSeq }, 'flush failed');
       throw new CrumbtrailError('CT_STORE_UNAVAILABLE', (error as Error).message);

@@ -131,6 +131,10 @@ export function stateStoreContract(engine: string, open: () => Promise<StateStor
       assert.equal(profile?.personId, 'p3');
       assert.deepEqual(profile?.mergedPersonIds, ['p1', 'p2']);
       assert.deepEqual(profile?.userIds.sort(), ['u1', 'u3']);
+      assert.deepEqual(await store.listMerges(), [
+        { from: 'p1', to: 'p3' },
+        { from: 'p2', to: 'p3' },
+      ]);
     });
 
     it('keeps computed traits apart from identify traits, merging keys onto the canonical person', async () => {

@@ -25,4 +25,43 @@ describe('DuckDB event log: appends are all or nothing', () => {
       await store.close();
     }
   });
+
+  it('runs the work given alongside once the rows are handed over, and settles after both', async () => {
+    const store = await DuckDbEventStore.open(path.join(tempDataDir(), 'events.duckdb'));
+    try {
+      await store.migrate();
+      let ranWith = -1;
+      await store.append(
+        Array.from({ length: 100 }, (_, i) => storedEvent({ messageId: `a-${i}` })),
+        async () => {
+          ranWith = 1; // started: the append has not settled yet
+        },
+      );
+      assert.equal(ranWith, 1);
+      assert.equal(await store.countEvents(), 100);
+
+      // The alongside work fails after the rows were handed over: they are committed, and the append reports it.
+      await assert.rejects(
+        store.append([storedEvent({ messageId: 'b-0' })], async () => {
+          throw new Error('state store down');
+        }),
+        /state store down/,
+      );
+      assert.equal(await store.countEvents(), 101, 'the log holds the batch: recovery replays it into the state store');
+
+      // Rows the Appender refuses: nothing is committed and the alongside work never starts.
+      let started = false;
+      const bad = [{ ...storedEvent({ messageId: 'c-0' }), messageId: null } as unknown as StoredEvent];
+      await assert.rejects(store.append(bad, async () => void (started = true)));
+      assert.equal(started, false);
+      assert.equal(await store.countEvents(), 101);
+
+      // An empty batch still runs it (a flush of duplicates only moves the state's cursor).
+      let ranEmpty = false;
+      await store.append([], async () => void (ranEmpty = true));
+      assert.equal(ranEmpty, true);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -100,8 +100,12 @@ export interface EventStore {
   /**
    * Append a batch; resolves only once the batch is durable. All-or-nothing on the embedded engine; on engines
    * that commit per partition a failure may leave part of it, which is safe to retry: the log dedups by messageId.
+   *
+   * `whileDurable` is other work (the ingestor's state-store transaction) to run once the rows are handed to the
+   * engine, while the engine makes them durable (DuckDB's COMMIT runs on its own threads). It is not run when the
+   * rows could not be handed over. The append settles when both are done and rejects with the first failure.
    */
-  append(events: StoredEvent[]): Promise<void>;
+  append(events: StoredEvent[], whileDurable?: () => Promise<void>): Promise<void>;
   /**
    * Which of these messageIds the log already holds among events received at or after `since` (the dedup
    * window). The log is the one authority on "already stored": a batch that reached it before a crash counts as

@@ -108,6 +108,11 @@ export interface StateStore {
   /** Apply one batch's changes atomically, moving the node's cursor to `batch.batchSeq`. */
   applyBatch(batch: StateBatch): Promise<void>;
 
+  /**
+   * Every merged-away person and the person it resolves to now (merges are kept flat: a merge re-points earlier
+   * ones). Recovery compares them with the event log's person aliases.
+   */
+  listMerges(): Promise<{ from: string; to: string }[]>;
   /** Resolve a lookup to the canonical person id, following merges. */
   findPersonId(lookup: PersonLookup): Promise<string | null>;
   /** The canonical profile; a merged-away id resolves to the person it was merged into. */

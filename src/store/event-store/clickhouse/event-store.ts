@@ -70,8 +70,8 @@ export class ClickHouseEventStore implements EventStore {
     await this.connection.command(sql`ALTER TABLE ${t.events} ADD COLUMN ${identifier(name)} ${trustedSql(eventColumnType(name))}`);
   }
 
-  async append(events: StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async append(events: StoredEvent[], whileDurable?: () => Promise<void>): Promise<void> {
+    if (events.length === 0) return whileDurable?.();
     const rows = events.map((event, position) => {
       const row: Record<string, JsonScalar> = {};
       for (const column of EVENT_COLUMNS) {
@@ -80,7 +80,11 @@ export class ClickHouseEventStore implements EventStore {
       }
       return row;
     });
-    await this.connection.insert(this.tables.events, rows);
+    const insert = this.connection.insert(this.tables.events, rows);
+    // The rows are on their way: the other work runs while ClickHouse writes them. Both settle before this does.
+    const [inserted, side] = await Promise.allSettled([insert, whileDurable?.()]);
+    if (inserted.status === 'rejected') throw inserted.reason;
+    if (side.status === 'rejected') throw side.reason;
   }
 
   async recordMerges(merges: PersonMerge[]): Promise<void> {

@@ -249,6 +249,13 @@ export class PostgresStateStore implements StateStore {
     client.release();
   }
 
+  async listMerges(): Promise<{ from: string; to: string }[]> {
+    const { rows } = await this.pool.query<{ person_id: string; merged_into: string }>(
+      'SELECT person_id, merged_into FROM persons WHERE merged_into IS NOT NULL ORDER BY person_id',
+    );
+    return rows.map((r) => ({ from: r.person_id, to: r.merged_into }));
+  }
+
   async stats(): Promise<StateStats> {
     const people = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM persons WHERE merged_into IS NULL');
     const drops = await this.pool.query<{ reason: string; count: number }>('SELECT reason, count FROM drop_counts ORDER BY reason');

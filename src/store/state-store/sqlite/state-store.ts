@@ -199,6 +199,10 @@ export class SqliteStateStore implements StateStore {
     this.sql.updatePerson.run(row.email, JSON.stringify(row.traits), row.mergeCount, personId);
   }
 
+  async listMerges(): Promise<{ from: string; to: string }[]> {
+    return (this.sql.merges.all() as { person_id: string; merged_into: string }[]).map((r) => ({ from: r.person_id, to: r.merged_into }));
+  }
+
   async findPersonId(lookup: PersonLookup): Promise<string | null> {
     if ('email' in lookup) {
       const row = this.sql.personByEmail.get(lookup.email.trim().toLowerCase()) as { person_id: string } | undefined;
@@ -325,6 +329,7 @@ function prepareStatements(db: Database.Database) {
     ),
     repointMerged: db.prepare('UPDATE persons SET merged_into = ? WHERE merged_into = ?'),
     mergedInto: db.prepare('SELECT person_id FROM persons WHERE merged_into = ? ORDER BY person_id'),
+    merges: db.prepare('SELECT person_id, merged_into FROM persons WHERE merged_into IS NOT NULL ORDER BY person_id'),
     addDrops: db.prepare(
       `INSERT INTO drop_counts (reason, count) VALUES (?, ?)
        ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count`,
