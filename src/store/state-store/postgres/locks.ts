@@ -88,8 +88,8 @@ export class IngestLock {
 
   /**
    * Fencing, inside a state transaction: if this process's lock session died and another node has taken the
-   * lock since, the epoch moved on and the commit must not happen (the batch stays in the event log and is
-   * replayed under the lock). Locking the epoch row also makes a newer holder's takeover wait for this commit.
+   * lock since, the epoch moved on and the commit must not happen (if the batch reached the event log, which
+   * commits alongside, it is replayed under the lock; if not, the client was not answered and sends it again). Locking the epoch row also makes a newer holder's takeover wait for this commit.
    * Outside a hold (tests, migration imports) there is nothing to check.
    */
   async assertHeldIn(client: pg.ClientBase): Promise<void> {
