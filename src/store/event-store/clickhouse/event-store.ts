@@ -82,7 +82,7 @@ export class ClickHouseEventStore implements EventStore {
     });
     const insert = this.connection.insert(this.tables.events, rows);
     // The rows are on their way: the other work runs while ClickHouse writes them. Both settle before this does.
-    const [inserted, side] = await Promise.allSettled([insert, whileDurable?.()]);
+    const [inserted, side] = await Promise.allSettled([insert, Promise.resolve().then(whileDurable)]);
     if (inserted.status === 'rejected') throw inserted.reason;
     if (side.status === 'rejected') throw side.reason;
   }

@@ -170,7 +170,8 @@ export class DuckDbEventStore implements EventStore {
     try {
       await this.appendRows(events);
       const commit = this.writer.run('COMMIT');
-      side = alongside?.();
+      // As a promise job: it starts while the COMMIT runs, and even a synchronous throw becomes a rejection.
+      side = alongside ? Promise.resolve().then(alongside) : undefined;
       side?.catch(() => {}); // observed below, after the commit; never an unhandled rejection meanwhile
       await commit;
     } catch (error) {
