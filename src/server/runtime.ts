@@ -11,12 +11,16 @@ import { Ingestor } from '../ingest/ingestor.js';
 import { AnalyticsTraits } from '../analytics/traits.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { LtvService } from '../models/service.js';
+import { HeapCeiling } from '../ops/heap.js';
 import { Metrics } from '../ops/metrics.js';
+import { MB } from '../core/units.js';
 import { buildApp } from './app.js';
 import { loadCredentials, type Credentials } from './credentials.js';
 import { openStores, type Stores } from './stores.js';
 
 export const DEFAULT_SOURCE_ID = 'default';
+/** The server idles at ~20–25 MB of heap; a group commit's requests and their garbage add a few tens of MB. */
+const INGEST_HEAP_CEILING_BYTES = 72 * MB;
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -84,6 +88,9 @@ async function assemble(
     buffer: { maxEvents: config.flushMaxEvents, intervalMs: config.flushIntervalMs, maxBufferedEvents: config.maxBufferedEvents },
   });
   await ingestor.recover();
+  // After each durable batch, once its reply is on its way (src/ops/heap.ts): the heap stays near the ceiling.
+  const heap = new HeapCeiling(INGEST_HEAP_CEILING_BYTES);
+  ingestor.onDurableBatch(() => void setImmediate(() => heap.check()));
   const ltv = new LtvService({ ...stores, clock, logger, dataDir: config.dataDir });
   const scheduler = new JobScheduler(clock, logger);
   scheduler.register('ltv-refresh', config.ltvRefreshMs, () => ltv.refresh());
