@@ -19,6 +19,7 @@ import type {
 } from '../port.js';
 import { STATE_TABLES } from '../port.js';
 import { SqliteCheckpointer } from './checkpointer.js';
+import { IdentityCache } from './identity-cache.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SQLITE_TABLES } from './tables.js';
 import { identityKey, splitIdentityKey } from '../identity-key.js';
@@ -36,6 +37,8 @@ const WAL_TRUNCATE_ABOVE_BYTES = 64 * MB;
 /** Identity keys per lookup statement, and the few statement sizes a chunk is padded to (a cached statement each). */
 const LOOKUP_CHUNK = 500;
 const LOOKUP_SIZES = [1, 8, 64, 250, LOOKUP_CHUNK];
+/** Identity keys kept in memory (~15 MB at most): a shop's active visitors and customers. */
+const IDENTITY_CACHE_KEYS = 100_000;
 
 interface PersonDbRow {
   person_id: string;
@@ -53,6 +56,7 @@ export class SqliteStateStore implements StateStore {
   private statements: ReturnType<typeof prepareStatements> | null = null;
   private readonly checkpointer: SqliteCheckpointer;
   private readonly lookupStatements = new Map<number, Database.Statement>();
+  private readonly identityCache = new IdentityCache(IDENTITY_CACHE_KEYS);
 
   constructor(
     private readonly file: string,
@@ -127,10 +131,16 @@ export class SqliteStateStore implements StateStore {
   // Set-based: one statement per kind and up to LOOKUP_CHUNK keys, the values bound as parameters of an IN list
   // (one native call binds them all). One statement per key paid ~1 µs of call overhead each; a JSON array
   // through json_each cost ~1.5× this in a scratch measurement (3,000 keys over 80,000 identities).
+  // Keys the identity cache holds are answered from it.
   async lookupIdentities(keys: IdentityKey[]): Promise<Map<IdentityKey, string>> {
     const found = new Map<IdentityKey, string>();
     const byKind: Record<IdentityKind, string[]> = { user: [], anon: [] };
     for (const key of keys) {
+      const cached = this.identityCache.get(key);
+      if (cached !== undefined) {
+        found.set(key, cached);
+        continue;
+      }
       const [kind, value] = splitIdentityKey(key);
       byKind[kind].push(value);
     }
@@ -142,7 +152,9 @@ export class SqliteStateStore implements StateStore {
         // Pad with the last value to one of a few statement sizes: a repeated IN value matches nothing new.
         while (chunk.length < size) chunk.push(chunk[chunk.length - 1]!);
         for (const row of this.identityLookup(size).all(kind, ...chunk) as { value: string; person_id: string }[]) {
-          found.set(identityKey(kind, row.value), row.person_id);
+          const key = identityKey(kind, row.value);
+          found.set(key, row.person_id);
+          this.identityCache.set(key, row.person_id);
         }
       }
     }
@@ -194,6 +206,9 @@ export class SqliteStateStore implements StateStore {
       for (const [reason, count] of Object.entries(batch.drops)) if (count) sql.addDrops.run(reason, count);
       sql.setCursor.run(batch.nodeId, batch.batchSeq);
     })();
+    // Committed: the cache follows, in the transaction's order (links, then merges re-pointing them).
+    for (const { key, personId } of batch.links) this.identityCache.set(key, personId);
+    for (const merge of batch.merges) this.identityCache.merged(merge.from, merge.to);
   }
 
   private mergePersons(from: string, to: string): void {
@@ -294,6 +309,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async importRows<T extends StateTable>(table: T, rows: StateTables[T]): Promise<void> {
+    this.identityCache.clear(); // rows written around applyBatch
     const { insert, toParams } = SQLITE_TABLES[table];
     const statement = this.db.prepare(insert);
     this.db.transaction(() => {
