@@ -16,13 +16,13 @@ import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type Per
 
 /**
  * DuckDB's buffer pool while no analytic query runs. Its default is 80% of RAM; an embedded default shares the
- * machine with everything else, and this limit is most of the server's native memory (bench:ingest peaks at
- * ~390–410 MB RSS with 96 MB, ~415–430 MB with 128 MB). Not lower: a checkpoint needs room for the rows it
- * rewrites, and at 48 MB (with 32 MB checkpoints) loading the demo history failed a checkpoint ("failed to pin
- * block") and DuckDB invalidated the database until a restart. 64 MB passed every test; 96 MB keeps half as
- * much again in hand, 3× the checkpoint threshold.
+ * machine with everything else, and this limit is most of the server's native memory (bench:ingest at 1M events
+ * peaks at ~378 MB RSS with 80 MB, ~395 MB with 96 MB, ~415–430 MB with 128 MB, at the same throughput). Not
+ * lower: a checkpoint needs room for the rows it rewrites, and at 48 MB (with 32 MB checkpoints) loading the demo
+ * history failed a checkpoint ("failed to pin block") and DuckDB invalidated the database until a restart. 64 MB
+ * passed every test; 80 MB keeps a quarter again in hand, 2.5× the checkpoint threshold.
  */
-const DUCKDB_MEMORY_LIMIT = '96MB';
+const DUCKDB_MEMORY_LIMIT = '80MB';
 /**
  * DuckDB checkpoints (rewrites the table's newest row group into compressed storage) whenever the WAL passes this.
  * Its default, 16 MB, is about 10 group commits of bench/ingest, and each checkpoint rewrites the whole open row
