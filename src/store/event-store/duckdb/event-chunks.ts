@@ -56,10 +56,9 @@ export class EventChunkWriter {
   private readonly fixedDoubles = new Float64Array(this.fixed);
   private readonly fixedBytes = new Uint8Array(this.fixed);
   private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 32));
-  private readonly encoder = new TextEncoder();
   private chunk: DuckDBDataChunk | null = null;
   /** The UTF-8 of one column's long strings; grows to the largest chunk seen. */
-  private heap = new Uint8Array(1 << 20);
+  private heap = Buffer.allocUnsafe(1 << 20);
 
   /** Appends `events` (positions 0…n-1 within the batch); throws what DuckDB throws, rows then belong to no one. */
   append(appender: DuckDBAppender, events: readonly StoredEvent[]): void {
@@ -84,7 +83,7 @@ export class EventChunkWriter {
     } finally {
       this.values.fill(null); // hold no event past the append
       this.chunk?.reset(); // nor its strings: the heap is native memory, freed when V8 collects the chunk, if ever
-      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = new Uint8Array(1 << 20);
+      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 20);
     }
   }
 
@@ -149,15 +148,21 @@ export class EventChunkWriter {
       const value = values[r];
       if (value === null) continue;
       const text = value as string;
-      if (this.heap.length - used < text.length * 3) this.growHeap(used, text.length * 3); // ≤ 3 UTF-8 bytes per UTF-16 unit
-      const { read, written } = this.encoder.encodeInto(text, this.heap.subarray(used));
-      if (read !== text.length) throw new Error('string heap too small'); // cannot happen: sized above
       const at = r * STRING_ENTRY_BYTES;
+      // Most short values (types, codes, locales) are ASCII: their characters are their bytes, written in place.
+      if (text.length <= INLINE_STRING_BYTES && writeAsciiInline(text, entries, at + 4)) {
+        entryWords[at >>> 2] = text.length;
+        continue;
+      }
+      if (this.heap.length - used < text.length * 3) this.growHeap(used, text.length * 3); // ≤ 3 UTF-8 bytes per UTF-16 unit
+      // Buffer#write returns a count (encodeInto allocates a result and a view per call: GC at 34 columns a row).
+      const written = this.heap.write(text, used);
       entryWords[at >>> 2] = written;
+      const heap = this.heap;
       if (written <= INLINE_STRING_BYTES) {
-        entries.set(this.heap.subarray(used, used + written), at + 4);
+        for (let i = 0; i < written; i++) entries[at + 4 + i] = heap[used + i]!;
       } else {
-        entries.set(this.heap.subarray(used, used + 4), at + 4); // the prefix
+        for (let i = 0; i < 4; i++) entries[at + 4 + i] = heap[used + i]!; // the prefix
         longOffsets[r] = used;
         used += written;
       }
@@ -189,8 +194,18 @@ export class EventChunkWriter {
   }
 
   private growHeap(used: number, needed: number): void {
-    const grown = new Uint8Array(Math.max(this.heap.length * 2, used + needed));
-    grown.set(this.heap.subarray(0, used));
+    const grown = Buffer.allocUnsafe(Math.max(this.heap.length * 2, used + needed));
+    this.heap.copy(grown, 0, 0, used);
     this.heap = grown;
   }
+}
+
+/** Writes `text` at `at` if every character is ASCII (false, leaving partial bytes, otherwise). */
+function writeAsciiInline(text: string, into: Uint8Array, at: number): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return false;
+    into[at + i] = code;
+  }
+  return true;
 }
