@@ -14,6 +14,12 @@ export interface IdentityOutcome {
   refused: { knownUserConflict: number; mergeCap: number };
 }
 
+/** An event's identity keys (null where it has no such id). */
+interface EventKeys {
+  user: IdentityKey | null;
+  anon: IdentityKey | null;
+}
+
 interface PersonState {
   userIds: Set<string>;
   mergeCount: number;
@@ -35,18 +41,25 @@ export class IdentityResolver {
   constructor(private readonly maxMerges: number) {}
 
   async resolve(state: StateStore, nodeId: string, batchSeq: number, events: PreparedEvent[]): Promise<IdentityOutcome> {
+    // Each event's keys, built once: a fresh key string is hashed again at every Map lookup.
+    const eventKeys = events.map((e) => ({
+      user: e.userId === null ? null : identityKey('user', e.userId),
+      anon: e.anonymousId === null ? null : identityKey('anon', e.anonymousId),
+    }));
     const keys = new Set<IdentityKey>();
-    for (const e of events) {
-      if (e.userId !== null) keys.add(identityKey('user', e.userId));
-      if (e.anonymousId !== null) keys.add(identityKey('anon', e.anonymousId));
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const { user, anon } = eventKeys[i]!;
+      if (user !== null) keys.add(user);
+      if (anon !== null) keys.add(anon);
       if (e.type === 'alias' && e.previousId !== null) {
         keys.add(identityKey('user', e.previousId));
         keys.add(identityKey('anon', e.previousId));
       }
     }
     const keyToPerson = await state.lookupIdentities([...keys]);
-    const summaries = await state.lookupPersons([...personsThatMayMerge(events, keyToPerson)]);
-    return new BatchResolution(this.maxMerges, nodeId, batchSeq, keyToPerson, summaries).run(events);
+    const summaries = await state.lookupPersons([...personsThatMayMerge(events, eventKeys, keyToPerson)]);
+    return new BatchResolution(this.maxMerges, nodeId, batchSeq, keyToPerson, summaries).run(events, eventKeys);
   }
 }
 
@@ -58,15 +71,17 @@ export class IdentityResolver {
  * under one person stay under one canonical person for the whole batch, so that event decides nothing).
  * Most traffic is one-id events or already-joined pairs, which keeps the per-batch lookups small.
  */
-function personsThatMayMerge(events: PreparedEvent[], keyToPerson: Map<IdentityKey, string>): Set<string> {
+function personsThatMayMerge(events: PreparedEvent[], eventKeys: EventKeys[], keyToPerson: Map<IdentityKey, string>): Set<string> {
   const needed = new Set<string>();
-  for (const e of events) {
-    if (e.userId === null) continue;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const { user, anon } = eventKeys[i]!;
+    if (user === null) continue;
     const keys: IdentityKey[] = [];
-    if (e.anonymousId !== null) keys.push(identityKey('anon', e.anonymousId));
+    if (anon !== null) keys.push(anon);
     if (e.type === 'alias' && e.previousId !== null) keys.push(identityKey('user', e.previousId), identityKey('anon', e.previousId));
     if (keys.length === 0) continue;
-    keys.push(identityKey('user', e.userId));
+    keys.push(user);
     const persons = keys.map((key) => keyToPerson.get(key));
     const first = persons[0];
     const allOneStoredPerson = first !== undefined && persons.every((p) => p === first);
@@ -97,18 +112,16 @@ class BatchResolution {
     for (const s of summaries.values()) this.persons.set(s.personId, { userIds: new Set(s.userIds), mergeCount: s.mergeCount });
   }
 
-  run(events: PreparedEvent[]): IdentityOutcome {
-    const atEvent = events.map((e) => {
+  run(events: PreparedEvent[], eventKeys: EventKeys[]): IdentityOutcome {
+    const atEvent = events.map((e, i) => {
       if (e.type === 'alias' && e.previousId !== null && e.userId !== null) this.alias(e.previousId, e.userId, e.receivedAt);
-      return this.resolveEvent(e);
+      return this.resolveEvent(e, eventKeys[i]!);
     });
     this.outcome.personIds = atEvent.map((p) => this.canonical(p));
     return this.outcome;
   }
 
-  private resolveEvent(e: PreparedEvent): string {
-    const userKey = e.userId === null ? null : identityKey('user', e.userId);
-    const anonKey = e.anonymousId === null ? null : identityKey('anon', e.anonymousId);
+  private resolveEvent(e: PreparedEvent, { user: userKey, anon: anonKey }: EventKeys): string {
     const userPerson = userKey && this.personOf(userKey);
     const anonPerson = anonKey && this.personOf(anonKey);
     const at = e.receivedAt;
