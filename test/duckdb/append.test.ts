@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoredEvent } from '../../src/core/events.js';
+import { releaseGarbage } from '../../src/ops/heap.js';
 import { DuckDbEventStore } from '../../src/store/event-store/duckdb/event-store.js';
+import { withDuckDbStore } from '../support/duckdb-store.js';
 import { storedEvent } from '../support/events.js';
 import { tempDataDir } from '../support/server.js';
-
-/** A full collection, without starting node with --expose-gc. */
-function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
 
 // Engine-independent (the Appender inside a transaction belongs to the embedded DuckDB adapter); runs once per pair.
 
@@ -36,24 +30,20 @@ describe('DuckDB event log: appends are all or nothing', () => {
   });
 
   it('leaves nothing in a refused Appender for its finaliser to flush into a later transaction', async () => {
-    const store = await DuckDbEventStore.open(path.join(tempDataDir(), 'events.duckdb'));
-    try {
-      await store.migrate();
+    await withDuckDbStore(async (store) => {
       const bad = Array.from({ length: 10 }, (_, i) => storedEvent({ messageId: `m-${i}` }));
       bad[5] = { ...bad[5]!, messageId: null } as unknown as StoredEvent; // refused by DuckDB at the flush (NOT NULL)
       await assert.rejects(store.append(bad), /NOT NULL/);
       // Collect the refused Appender while the writer has a transaction open, as the next append's would be.
       const writer = (store as unknown as { writer: DuckDBConnection }).writer;
       await writer.run('BEGIN TRANSACTION');
-      collectGarbage();
+      releaseGarbage(0); // a full collection, whatever the heap holds
       await new Promise((resolve) => setImmediate(resolve)); // finalisers run after the collection
       await writer.run('SELECT 1'); // fails with "Current transaction is aborted" when a flush landed in it
       await writer.run('ROLLBACK');
       await store.append(Array.from({ length: 10 }, (_, i) => storedEvent({ messageId: `n-${i}` })));
       assert.equal(await store.countEvents(), 10);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('runs the work given alongside once the rows are handed over, and settles after both', async () => {

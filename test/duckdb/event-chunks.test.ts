@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { StoredEvent } from '../../src/core/events.js';
 import { EVENT_COLUMNS } from '../../src/store/event-store/columns.js';
-import { DuckDbEventStore } from '../../src/store/event-store/duckdb/event-store.js';
 import { storedEvent } from '../support/events.js';
-import { tempDataDir } from '../support/server.js';
+import { withDuckDbStore } from '../support/duckdb-store.js';
 
 // The embedded log writes rows as data chunks it fills itself (src/store/event-store/duckdb/event-chunks.ts): strings
 // as DuckDB's 16-byte entries pointing into one copied buffer per column, int64s as two 32-bit words. These tests
@@ -87,19 +85,9 @@ function stored(value: string | number | boolean | null): string | number | bool
   return typeof value === 'string' ? Buffer.from(value, 'utf8').toString('utf8') : value;
 }
 
-async function withStore(run: (store: DuckDbEventStore) => Promise<void>): Promise<void> {
-  const store = await DuckDbEventStore.open(path.join(tempDataDir(), 'events.duckdb'));
-  try {
-    await store.migrate();
-    await run(store);
-  } finally {
-    await store.close();
-  }
-}
-
 describe('DuckDB event log: rows written as data chunks', () => {
   it('reads back every column of every row exactly, across chunk boundaries', async () => {
-    await withStore(async (store) => {
+    await withDuckDbStore(async (store) => {
       const batch = Array.from({ length: 4500 }, (_, i) => edgeEvent(i)); // 2048 + 2048 + 404 rows
       await store.append(batch);
       const batches: StoredEvent[][] = [];
@@ -118,7 +106,7 @@ describe('DuckDB event log: rows written as data chunks', () => {
   });
 
   it('finds stored strings by equality and groups them, short and long alike', async () => {
-    await withStore(async (store) => {
+    await withDuckDbStore(async (store) => {
       const batch = Array.from({ length: 3000 }, (_, i) => edgeEvent(i));
       await store.append(batch);
       // Ids as the pipeline hands them over: storableText has already replaced lone surrogates.
@@ -140,7 +128,7 @@ describe('DuckDB event log: rows written as data chunks', () => {
   });
 
   it('refuses a time outside what DuckDB stores, and keeps none of the batch', async () => {
-    await withStore(async (store) => {
+    await withDuckDbStore(async (store) => {
       const batch = Array.from({ length: 10 }, (_, i) => storedEvent({ messageId: `t-${i}` }));
       batch[4] = { ...batch[4]!, timestamp: 2 ** 60 };
       await assert.rejects(store.append(batch), /outside what DuckDB stores/);

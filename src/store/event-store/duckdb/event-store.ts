@@ -186,7 +186,6 @@ export class DuckDbEventStore implements EventStore {
     }
   }
 
-
   /** Runs `work` on the writer connection inside one transaction: all of it is committed, or none. */
   private async inTransaction(work: () => Promise<void>): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
