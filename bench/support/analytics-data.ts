@@ -15,7 +15,7 @@ const SOURCES = ['google', 'newsletter', 'instagram', 'direct', 'partner'];
 
 const BASE: Omit<StoredEvent, 'messageId' | 'type' | 'event' | 'personId' | 'timestamp' | 'receivedAt' | 'batchSeq'> = {
   sourceId: 'default', nodeId: 'bench', name: null, userId: null, anonymousId: null, groupId: null, previousId: null,
-  originalTimestamp: null, sentAt: null, properties: {}, traits: {}, context: {},
+  originalTimestamp: null, sentAt: null, traits: {},
   json: { properties: '{}', traits: '{}', context: '{}' }, sizeBytes: 6, revenue: null, currency: null,
   timezone: 'Asia/Tokyo', locale: 'ja-JP', ip: null, country: 'JP', city: null, userAgent: null, browser: 'Chrome',
   os: 'Windows', deviceType: 'desktop', isBot: false, utmSource: null, utmMedium: null, utmCampaign: null,
@@ -47,10 +47,10 @@ export class ShopHistory {
     const events: StoredEvent[] = [];
     const start = HISTORY_END - HISTORY_DAYS * DAY + Math.floor(r() * (HISTORY_DAYS - 10) * DAY);
     const source = SOURCES[Math.floor(r() * SOURCES.length)]!;
-    const add = (type: StoredEvent['type'], event: string | null, ts: number, extra: Partial<StoredEvent> = {}, who = pid) => {
-      const properties = extra.properties ?? {};
+    type Extra = Partial<StoredEvent> & { properties?: Record<string, unknown> };
+    const add = (type: StoredEvent['type'], event: string | null, ts: number, { properties = {}, ...extra }: Extra = {}, who = pid) => {
       const json = { properties: JSON.stringify(properties), traits: '{}', context: '{}' };
-      events.push({ ...BASE, messageId: `m${this.message++}`, type, event, personId: who, timestamp: ts, receivedAt: ts, batchSeq: 1, ...extra, properties, json, sizeBytes: json.properties.length + 4 });
+      events.push({ ...BASE, messageId: `m${this.message++}`, type, event, personId: who, timestamp: ts, receivedAt: ts, batchSeq: 1, ...extra, json, sizeBytes: json.properties.length + 4 });
     };
     const subscribed = r() < 0.2;
     const sessions = 1 + Math.floor(r() * 4);

@@ -158,6 +158,33 @@ export function procMainThreadCpuSeconds(pid: number): number | null {
   return procCpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * CPU seconds per thread name (the kernel's `comm`, e.g. "node", "libuv-worker", "DuckDB", "V8 DefaultWorke"),
+ * summed over the process's live threads. A thread that exited is not counted, so compare two readings only
+ * for pools that live as long as the process.
+ */
+export function procThreadCpuByName(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const task of tasks) {
+    const seconds = procCpuSeconds(pid, `/proc/${pid}/task/${task}/stat`);
+    if (seconds === null) continue;
+    let name = task === String(pid) ? 'main' : 'thread';
+    try {
+      name = task === String(pid) ? 'main' : fs.readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+    } catch {
+      // the thread exited between the two reads; its time is already counted above under "thread"
+    }
+    byName.set(name, (byName.get(name) ?? 0) + seconds);
+  }
+  return byName;
+}
+
 /** Samples VmRSS every `everyMs` and remembers the peak. */
 export class RssSampler {
   private timer: NodeJS.Timeout | null = null;

@@ -151,9 +151,9 @@ function eventView(e: StoredEvent) {
     originalTimestamp: e.originalTimestamp === null ? null : iso(e.originalTimestamp),
     sentAt: e.sentAt === null ? null : iso(e.sentAt),
     receivedAt: iso(e.receivedAt),
-    properties: e.properties,
+    properties: JSON.parse(e.json.properties) as Record<string, unknown>,
     traits: e.traits,
-    context: e.context,
+    context: JSON.parse(e.json.context) as Record<string, unknown>,
   };
 }
 

@@ -66,6 +66,9 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           receivedAt: deps.clock.now(),
           requestIp: request.ip ?? null,
         });
+        // The prepared events hold no reference into the parsed body (PreparedEvent.traits aside); letting go of it
+        // here lets that tree die young while the request waits for its group commit.
+        request.body = undefined;
         const result = await deps.ingestor.ingest(prepared.events, prepared.drops);
         return { success: true as const, ...result };
       },

@@ -93,12 +93,15 @@ export interface PreparedEvent extends EventEnrichment {
   originalTimestamp: number | null;
   sentAt: number | null;
   receivedAt: number;
-  properties: Record<string, unknown>;
+  /**
+   * Identify traits, the only part of the body the ingest path reads as an object (profile deltas). Properties and
+   * context travel as `json` only: a buffered event then holds no reference into the request's parsed body, so
+   * that tree dies young instead of being copied by every scavenge until the group commit (see docs/benchmarks.md).
+   */
   traits: Record<string, unknown>;
-  context: Record<string, unknown>;
   revenue: number | null;
   currency: string | null;
-  /** The three objects serialised once, for the size check and for storage. */
+  /** Properties, traits and context serialised once, for the size check and for storage. */
   json: { properties: string; traits: string; context: string };
   /** Serialised size, checked against the 32 KB limit. */
   sizeBytes: number;

@@ -53,7 +53,7 @@ describe('import: CSV', () => {
         const events = await runtime.events.timeline({ personIds: [profile.personId], limit: 100 });
         const sum = events.reduce((s, e) => s + e.revenue!, 0);
         assert.equal(Math.round(sum * 100) / 100, dollars, `revenue of ${userId}`);
-        assert.equal(events.reduce((s, e) => s + (e.properties.quantity as number), 0), quantity, `CDs of ${userId}`);
+        assert.equal(events.reduce((s, e) => s + (JSON.parse(e.json.properties).quantity as number), 0), quantity, `CDs of ${userId}`);
         revenue += sum;
         cds += quantity;
       }
@@ -63,7 +63,7 @@ describe('import: CSV', () => {
       assert.equal(c5.firstSeen, Date.UTC(1997, 0, 1));
       assert.equal(c5.lastSeen, Date.UTC(1998, 0, 3));
       const [latest] = await runtime.events.timeline({ personIds: [c5.personId], limit: 1 });
-      assert.deepEqual(latest!.properties, { quantity: 3, revenue: 37.47 });
+      assert.deepEqual(JSON.parse(latest!.json.properties), { quantity: 3, revenue: 37.47 });
     });
   });
 

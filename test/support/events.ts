@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { PreparedEvent, StoredEvent } from '../../src/core/events.js';
 
 /** A minimal prepared event for store-level tests; override what the test is about. */
-export function preparedEvent(overrides: Partial<PreparedEvent> = {}): PreparedEvent {
+/** Properties and context are given as objects here; the event carries them as JSON (PreparedEvent.json). */
+export type EventOverrides = Partial<PreparedEvent> & { properties?: Record<string, unknown>; context?: Record<string, unknown> };
+
+export function preparedEvent(overrides: EventOverrides = {}): PreparedEvent {
   const properties = overrides.properties ?? {};
   const traits = overrides.traits ?? {};
   const context = overrides.context ?? {};
@@ -20,9 +23,7 @@ export function preparedEvent(overrides: Partial<PreparedEvent> = {}): PreparedE
     originalTimestamp: null,
     sentAt: null,
     receivedAt: Date.UTC(2026, 0, 1),
-    properties,
     traits,
-    context,
     json: { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) },
     revenue: null,
     currency: null,
@@ -48,9 +49,11 @@ export function preparedEvent(overrides: Partial<PreparedEvent> = {}): PreparedE
     referrer: null,
     title: null,
   };
-  return { ...base, ...overrides, json: { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) } };
+  const { properties: _p, context: _c, ...fields } = overrides;
+  return { ...base, ...fields, json: { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) } };
 }
 
-export function storedEvent(overrides: Partial<StoredEvent> = {}): StoredEvent {
-  return { ...preparedEvent(overrides), personId: 'p1', nodeId: 'local', batchSeq: 1, ...overrides } as StoredEvent;
+export function storedEvent(overrides: EventOverrides & Partial<StoredEvent> = {}): StoredEvent {
+  const { properties: _p, context: _c, ...fields } = overrides;
+  return { ...preparedEvent(overrides), personId: 'p1', nodeId: 'local', batchSeq: 1, ...fields } as StoredEvent;
 }
