@@ -23,7 +23,7 @@ import {
   getJson,
   procCpuSeconds,
   procMainThreadCpuSeconds,
-  procThreadCpuByName,
+  procMainThreadSchedSeconds,
   procStatusBytes,
   RssSampler,
   startServer,
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   sampler.start(250);
   const serverCpuBefore = procCpuSeconds(server.pid);
   const mainCpuBefore = procMainThreadCpuSeconds(server.pid);
-  const threadsBefore = procThreadCpuByName(server.pid);
+  const schedBefore = procMainThreadSchedSeconds(server.pid);
   const benchCpuBefore = process.cpuUsage();
   let nextTenth = 1;
   const result = await runLoad({
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const serverCpuAfter = procCpuSeconds(server.pid);
   const mainCpuAfter = procMainThreadCpuSeconds(server.pid);
-  const threadCpu = cpuPerEventByThread(threadsBefore, procThreadCpuByName(server.pid), result.eventsAccepted);
+  const eventLoop = eventLoopShares(schedBefore, procMainThreadSchedSeconds(server.pid), result.wallMs / 1000);
   sampler.stop();
   const hwm = procStatusBytes(server.pid, 'VmHWM');
 
@@ -184,7 +184,10 @@ async function main(): Promise<number> {
       label: 'of which on the event loop / other threads',
       value: `${((mainCpuSeconds * 1e6) / result.eventsAccepted).toFixed(1)} µs (${(mainCpuSeconds / seconds).toFixed(2)} cores) / ${(((serverCpuSeconds - mainCpuSeconds) * 1e6) / result.eventsAccepted).toFixed(1)} µs`,
     },
-    { label: 'server CPU per event by thread', value: threadCpu.map(([name, us]) => `${name} ${us}`).join(', ') + ' µs' },
+    {
+      label: 'event loop running / waiting for a CPU / idle',
+      value: eventLoop ? `${eventLoop.running} % / ${eventLoop.waiting} % / ${eventLoop.idle} %` : 'n/a',
+    },
     { label: 'bench client CPU (cores busy)', value: `${benchCpuSeconds.toFixed(1)} s (${(benchCpuSeconds / seconds).toFixed(2)})` },
     { label: 'stored events (GET /api/stats)', value: `${fmtInt(Number(stored))} (${fmtInt(Number(people))} people)`, ok: storedMatches },
     { label: 'JSON.parse floor, same bodies', value: `${fmtInt(baseline.eventsPerSecond)} events/s, ${baseline.megabytesPerSecond.toFixed(0)} MB/s` },
@@ -217,7 +220,7 @@ async function main(): Promise<number> {
     serverCpuSeconds: round(serverCpuSeconds, 1),
     serverCpuUsPerEvent: round((serverCpuSeconds * 1e6) / result.eventsAccepted, 1),
     mainThreadCpuUsPerEvent: round((mainCpuSeconds * 1e6) / result.eventsAccepted, 1),
-    threadCpuUsPerEvent: Object.fromEntries(threadCpu),
+    eventLoopPercent: eventLoop,
     benchCpuSeconds: round(benchCpuSeconds, 1),
     jsonParse: { eventsPerSecond: Math.round(baseline.eventsPerSecond), megabytesPerSecond: round(baseline.megabytesPerSecond, 0) },
     ratioToJsonParse: round(ratio, 4),
@@ -230,14 +233,19 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-/** µs of CPU per event for each thread name, busiest first (threads under 0.05 µs left out). */
-function cpuPerEventByThread(before: Map<string, number>, after: Map<string, number>, events: number): [string, number][] {
-  const rows: [string, number][] = [];
-  for (const [name, seconds] of after) {
-    const us = round(((seconds - (before.get(name) ?? 0)) * 1e6) / events, 1);
-    if (us >= 0.1) rows.push([name, us]);
-  }
-  return rows.sort((a, b) => b[1] - a[1]);
+/**
+ * Shares of the load's wall time the server's main thread spent running, runnable but waiting for a CPU (the
+ * machine's other threads had the cores), and asleep (nothing to do: it waited on DuckDB's threads or the clients).
+ */
+function eventLoopShares(
+  before: { running: number; waiting: number } | null,
+  after: { running: number; waiting: number } | null,
+  wallSeconds: number,
+): { running: number; waiting: number; idle: number } | null {
+  if (!before || !after) return null;
+  const running = (after.running - before.running) / wallSeconds;
+  const waiting = (after.waiting - before.waiting) / wallSeconds;
+  return { running: round(running * 100, 0), waiting: round(waiting * 100, 0), idle: round(Math.max(0, 1 - running - waiting) * 100, 0) };
 }
 
 main().then(

@@ -159,30 +159,16 @@ export function procMainThreadCpuSeconds(pid: number): number | null {
 }
 
 /**
- * CPU seconds per thread name (the kernel's `comm`, e.g. "node", "libuv-worker", "DuckDB", "V8 DefaultWorke"),
- * summed over the process's live threads. A thread that exited is not counted, so compare two readings only
- * for pools that live as long as the process.
+ * The main thread's scheduler counters from /proc/<pid>/task/<pid>/schedstat: seconds it ran and seconds it was
+ * runnable but waiting for a CPU. Wall time minus both is time it slept, i.e. the event loop had nothing to do.
  */
-export function procThreadCpuByName(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  let tasks: string[];
+export function procMainThreadSchedSeconds(pid: number): { running: number; waiting: number } | null {
   try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
+    const [running, waiting] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { running: running! / 1e9, waiting: waiting! / 1e9 };
   } catch {
-    return byName;
+    return null;
   }
-  for (const task of tasks) {
-    const seconds = procCpuSeconds(pid, `/proc/${pid}/task/${task}/stat`);
-    if (seconds === null) continue;
-    let name = task === String(pid) ? 'main' : 'thread';
-    try {
-      name = task === String(pid) ? 'main' : fs.readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
-    } catch {
-      // the thread exited between the two reads; its time is already counted above under "thread"
-    }
-    byName.set(name, (byName.get(name) ?? 0) + seconds);
-  }
-  return byName;
 }
 
 /** Samples VmRSS every `everyMs` and remembers the peak. */
