@@ -55,7 +55,8 @@ export class EventChunkWriter {
   private readonly fixedInts = new Int32Array(this.fixed);
   private readonly fixedDoubles = new Float64Array(this.fixed);
   private readonly fixedBytes = new Uint8Array(this.fixed);
-  private readonly validity = new Uint32Array(Math.ceil(CHUNK_ROWS / 32));
+  /** Signed words: a set top bit read back from a Uint32Array is no int32, and TurboFan deoptimised on it ("lost precision"). */
+  private readonly validity = new Int32Array(Math.ceil(CHUNK_ROWS / 32));
   private chunk: DuckDBDataChunk | null = null;
   /** The UTF-8 of one column's long strings; grows to the largest chunk seen. */
   private heap = Buffer.allocUnsafe(1 << 20);
@@ -188,10 +189,12 @@ export class EventChunkWriter {
 
   private fillValidity(vector: Vector, size: number): void {
     const { validity, values } = this;
-    validity.fill(0xffffffff);
+    validity.fill(-1);
     for (let r = 0; r < size; r++) if (values[r] === null) validity[r >>> 5]! &= ~(1 << (r & 31));
     bindings.vector_ensure_validity_writable(vector);
-    bindings.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(size / 64) * 8);
+    // Whole 64-bit words, in integer arithmetic: `size / 64` is exact for full chunks only, and a speculated-integer
+    // division deoptimised at every batch's last, partial chunk.
+    bindings.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, ((size + 63) >>> 6) * 8);
   }
 
   private growHeap(used: number, needed: number): void {
