@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { registerBodyParsers } from '../../src/collect/body-parser.js';
-import { CollectPipeline } from '../../src/collect/pipeline/pipeline.js';
-import { collectRoutes } from '../../src/collect/routes.js';
-import type { WriteKeyAuth } from '../../src/collect/write-key.js';
-import type { PreparedEvent } from '../../src/core/events.js';
-import type { Ingestor } from '../../src/ingest/ingestor.js';
 import { releaseGarbage } from '../../src/ops/heap.js';
+import { startTestServer } from '../support/server.js';
 
 /**
  * A request waits for its group commit for a whole flush cycle (~100 ms under load). If what waits still reaches
@@ -16,60 +9,55 @@ import { releaseGarbage } from '../../src/ops/heap.js';
  * scavenges' time by about a quarter in bench:ingest (docs/benchmarks.md, session 8).
  */
 describe('tracking route: a waiting request holds nothing of its parsed body', () => {
-  it('lets the parsed body, its properties and its context be collected while the events wait to be durable', async () => {
-    const app = Fastify();
-    app.setValidatorCompiler(validatorCompiler); // the routes' schemas are zod's, as in src/server/app.ts
-    app.setSerializerCompiler(serializerCompiler);
-    registerBodyParsers(app);
-    const refs: Record<string, WeakRef<object>> = {};
-    app.addHook('preHandler', async (request) => {
-      const body = request.body as { batch: { properties: object; context: object; traits: object }[] };
-      refs.body = new WeakRef(body);
-      refs.properties = new WeakRef(body.batch[0]!.properties);
-      refs.context = new WeakRef(body.batch[0]!.context);
-    });
-    // The ingestor stands for the write buffer: it keeps the prepared events until the test lets the request go.
-    let waiting: PreparedEvent[] = [];
-    let release!: () => void;
-    const submitted = new Promise<void>((resolveSubmitted) => {
-      const ingestor = {
-        ingest: (events: PreparedEvent[]) => {
-          waiting = events;
-          resolveSubmitted();
-          return new Promise((resolve) => (release = () => resolve({ accepted: events.length, dropped: 0, drops: {} })));
-        },
+  it('lets the parsed body, its properties and its context be collected while the events wait in the write buffer', async () => {
+    // Three events make a flush; the timer (10 s) is far beyond the test, so the first request waits for the second.
+    const server = await startTestServer({ config: { flushMaxEvents: 3, flushIntervalMs: 10_000 } });
+    try {
+      const refs: WeakRef<object>[] = [];
+      let prepared!: () => void;
+      const firstPrepared = new Promise<void>((resolve) => (prepared = resolve));
+      // Watch what the route hands the real pipeline: the parsed body and, inside it, the first event's objects.
+      const pipeline = server.runtime.pipeline;
+      const prepare = pipeline.prepare.bind(pipeline);
+      pipeline.prepare = (body, call, request) => {
+        if (refs.length === 0) {
+          const first = (body as { batch: { properties: object; context: object }[] }).batch[0]!;
+          refs.push(new WeakRef(body as object), new WeakRef(first.properties), new WeakRef(first.context));
+        }
+        const result = prepare(body, call, request);
+        prepared();
+        return result;
       };
-      void collectRoutes(app, {
-        pipeline: new CollectPipeline(null),
-        ingestor: ingestor as unknown as Ingestor,
-        auth: { sourceFor: async () => ({ sourceId: 'default' }) } as unknown as WriteKeyAuth,
-        clock: { now: () => Date.UTC(2026, 11, 7) },
+      const event = (i: number) => ({
+        type: 'track',
+        event: 'Product Viewed',
+        anonymousId: 'anon-release',
+        messageId: `release-${i}`,
+        properties: { product_id: `sku-${i}`, price: 12.5, tags: ['a', 'b'] },
+        context: { page: { url: `https://shop.example/p/${i}`, path: `/p/${i}` }, locale: 'ja-JP' },
       });
-    });
-    await app.ready();
-    const event = (i: number) => ({
-      type: 'track',
-      event: 'Product Viewed',
-      anonymousId: `anon-${i}`,
-      messageId: `m-${i}`,
-      properties: { product_id: `sku-${i}`, price: 12.5, tags: ['a', 'b'] },
-      context: { page: { url: `https://shop.example/p/${i}`, path: `/p/${i}` }, locale: 'ja-JP', library: { name: 'test' } },
-    });
-    const reply = app.inject({ method: 'POST', url: '/v1/batch', payload: { batch: [event(1), event(2)] } });
-    await submitted;
+      const first = server.send('/v1/batch', { batch: [event(1), event(2)] });
+      await firstPrepared;
+      while (server.runtime.ingestor.bufferDepth < 2) await new Promise((resolve) => setImmediate(resolve));
 
-    // A WeakRef keeps its target alive until the end of the job that made it: collect from a later one.
-    await new Promise((resolve) => setImmediate(resolve));
-    releaseGarbage(0);
-    assert.equal(waiting.length, 2, 'the events are still waiting');
-    assert.equal(JSON.parse(waiting[0]!.json.properties).product_id, 'sku-1', 'what the store writes is still there');
-    assert.equal(refs.properties!.deref(), undefined, 'a waiting event keeps its properties only as JSON');
-    assert.equal(refs.context!.deref(), undefined, 'a waiting event keeps its context only as JSON');
-    assert.equal(refs.body!.deref(), undefined, 'the request lets go of its parsed body');
+      // A WeakRef keeps its target alive until the end of the job that made it: collect from a later one.
+      await new Promise((resolve) => setImmediate(resolve));
+      releaseGarbage(0);
+      assert.equal(server.runtime.ingestor.bufferDepth, 2, 'the two events are still waiting for their group commit');
+      const [body, properties, context] = refs.map((ref) => ref.deref());
+      assert.equal(properties, undefined, 'a waiting event keeps its properties only as JSON');
+      assert.equal(context, undefined, 'a waiting event keeps its context only as JSON');
+      assert.equal(body, undefined, 'the request lets go of its parsed body');
 
-    release();
-    const response = await reply;
-    assert.equal(response.statusCode, 200, response.body);
-    await app.close();
+      const second = await server.send('/v1/batch', { batch: [event(3)] });
+      assert.equal(second.status, 200);
+      const reply = await first;
+      assert.deepEqual(await reply.json(), { success: true, accepted: 2, dropped: 0, drops: {} });
+      const person = await server.person('anonymousId=anon-release');
+      const stored = (await server.timeline(person.personId)).find((e: { messageId: string }) => e.messageId === 'release-1');
+      assert.deepEqual(stored.properties, { product_id: 'sku-1', price: 12.5, tags: ['a', 'b'] }, 'what the store wrote is whole');
+    } finally {
+      await server.dispose();
+    }
   });
 });
