@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PreparedEvent, StoredEvent } from '../../src/core/events.js';
 
-/** A minimal prepared event for store-level tests; override what the test is about. */
 /** Properties and context are given as objects here; the event carries them as JSON (PreparedEvent.json). */
 export type EventOverrides = Partial<PreparedEvent> & { properties?: Record<string, unknown>; context?: Record<string, unknown> };
 
+/** A minimal prepared event for store-level tests; override what the test is about. */
 export function preparedEvent(overrides: EventOverrides = {}): PreparedEvent {
-  const properties = overrides.properties ?? {};
+  const { properties = {}, context = {}, ...fields } = overrides;
   const traits = overrides.traits ?? {};
-  const context = overrides.context ?? {};
   const base: PreparedEvent = {
     messageId: randomUUID(),
     sourceId: 'default',
@@ -49,11 +48,10 @@ export function preparedEvent(overrides: EventOverrides = {}): PreparedEvent {
     referrer: null,
     title: null,
   };
-  const { properties: _p, context: _c, ...fields } = overrides;
-  return { ...base, ...fields, json: { properties: JSON.stringify(properties), traits: JSON.stringify(traits), context: JSON.stringify(context) } };
+  return { ...base, ...fields, json: base.json };
 }
 
 export function storedEvent(overrides: EventOverrides & Partial<StoredEvent> = {}): StoredEvent {
-  const { properties: _p, context: _c, ...fields } = overrides;
-  return { ...preparedEvent(overrides), personId: 'p1', nodeId: 'local', batchSeq: 1, ...fields } as StoredEvent;
+  // preparedEvent keeps every override, the StoredEvent fields included: these are only the defaults.
+  return { personId: 'p1', nodeId: 'local', batchSeq: 1, ...preparedEvent(overrides) };
 }
