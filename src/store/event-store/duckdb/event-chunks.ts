@@ -55,7 +55,7 @@ export class EventChunkWriter {
   private readonly fixedInts = new Int32Array(this.fixed);
   private readonly fixedDoubles = new Float64Array(this.fixed);
   private readonly fixedBytes = new Uint8Array(this.fixed);
-  /** Signed words: a set top bit read back from a Uint32Array is no int32, and TurboFan deoptimised on it ("lost precision"). */
+  /** Signed words: a set top bit read back from a Uint32Array is no int32 (TurboFan deoptimised: "lost precision"). */
   private readonly validity = new Int32Array(Math.ceil(CHUNK_ROWS / 32));
   private chunk: DuckDBDataChunk | null = null;
   /** The UTF-8 of one column's long strings; grows to the largest chunk seen. */
