@@ -41,27 +41,39 @@ export function parseJsonBody(raw: Buffer, encoding: string | undefined): unknow
 }
 
 /**
- * One body parser for JSON, text/plain (analytics.js and sendBeacon send JSON as text/plain to avoid a
- * CORS preflight). Fastify's own JSON parser is replaced so limits apply after decompression.
+ * JSON, text/plain (analytics.js and sendBeacon send JSON as text/plain to avoid a CORS preflight), and
+ * form-labelled bodies: RudderStack's Node SDK posts its gzip JSON labelled application/x-www-form-urlencoded (axios's
+ * default for a Buffer), which RudderStack's own server reads as JSON, so Crumbtrail does too. Any other declared type
+ * is refused; Fastify's own parsers are replaced so limits apply after decompression.
  */
-export function registerBodyParsers(app: FastifyInstance): void {
+const BODY_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+const BODY_OPTIONS = { parseAs: 'buffer' as const, bodyLimit: MAX_REQUEST_BYTES };
+
+function registerParsers(app: FastifyInstance, read: (request: FastifyRequest, raw: Buffer) => unknown): void {
   app.removeAllContentTypeParsers();
   const parse = (request: FastifyRequest, raw: Buffer, done: (err: Error | null, body?: unknown) => void): void => {
     try {
-      done(null, parseJsonBody(raw, request.headers['content-encoding']));
+      done(null, read(request, raw));
     } catch (error) {
       done(error as Error);
     }
   };
-  const options = { parseAs: 'buffer' as const, bodyLimit: MAX_REQUEST_BYTES };
-  // RudderStack's Node SDK posts its gzip JSON labelled application/x-www-form-urlencoded (axios's default for a
-  // Buffer); RudderStack's own server reads it as JSON, so Crumbtrail does too.
-  app.addContentTypeParser(['application/json', 'text/plain', 'application/x-www-form-urlencoded'], options, parse);
-  app.addContentTypeParser('*', options, (request, raw: Buffer, done) => {
+  app.addContentTypeParser(BODY_TYPES, BODY_OPTIONS, parse);
+  app.addContentTypeParser('*', BODY_OPTIONS, (request, raw: Buffer, done) => {
     if (request.headers['content-type']) {
       done(new CrumbtrailError('CT_UNSUPPORTED_MEDIA_TYPE', `Got Content-Type: ${request.headers['content-type']}.`));
     } else {
       parse(request, raw, done);
     }
   });
+}
+
+/** Bodies parsed as JSON (the admin API). */
+export function registerBodyParsers(app: FastifyInstance): void {
+  registerParsers(app, (request, raw) => parseJsonBody(raw, request.headers['content-encoding']));
+}
+
+/** The tracking routes: the body stays bytes, for a collect worker to parse (src/collect/worker/). */
+export function registerRawBodyParsers(app: FastifyInstance): void {
+  registerParsers(app, (_request, raw) => raw);
 }

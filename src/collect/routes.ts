@@ -4,7 +4,11 @@ import type { Clock } from '../core/clock.js';
 import { batchEnvelopeSchema, DROP_REASONS, incomingEventSchema } from '../core/events.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import { errorResponseSchema } from '../server/error-schema.js';
-import type { CallType, CollectPipeline } from './pipeline/pipeline.js';
+import type { CallType } from './pipeline/pipeline.js';
+import { CrumbtrailError } from '../core/errors.js';
+import { registerRawBodyParsers } from './body-parser.js';
+import { reviveError } from './worker/prepare-body.js';
+import type { CollectWorkers } from './worker/worker-pool.js';
 import type { WriteKeyAuth } from './write-key.js';
 
 /** Every tracking path: Segment's names, analytics.js short forms, RudderStack's /v1/import. */
@@ -34,22 +38,20 @@ export const ingestResponseSchema = z.object({
 });
 
 export interface CollectDeps {
-  pipeline: CollectPipeline;
+  collectWorkers: CollectWorkers;
   ingestor: Ingestor;
   auth: WriteKeyAuth;
   clock: Clock;
 }
 
 /**
- * The tracking API. The write key is checked once in a scoped hook; the handler only runs the pipeline and
- * waits for durability. Request schemas are documented from the same zod schemas the pipeline validates with;
- * validation itself happens in the pipeline (per event, with catalogued errors), not in Fastify.
+ * The tracking API. The body stays bytes until a collect worker parses, checks and encodes it (off the event loop);
+ * then the write key is checked (it may be in the body) and the handler waits for durability. Request schemas are
+ * documented from the same zod schemas the pipeline validates with; validation itself happens in the pipeline (per
+ * event, with catalogued errors), not in Fastify.
  */
 export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Promise<void> {
-  app.decorateRequest('sourceId', '');
-  app.addHook('preHandler', async (request) => {
-    request.sourceId = (await deps.auth.sourceFor(request)).sourceId;
-  });
+  registerRawBodyParsers(app);
   for (const [path, call] of Object.entries(TRACKING_PATHS)) {
     app.post(`/v1/${path}`, {
       schema: {
@@ -61,23 +63,25 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       },
       validatorCompiler: () => (data) => ({ value: data }),
       handler: async (request) => {
-        const prepared = deps.pipeline.prepare(request.body, call, {
-          sourceId: request.sourceId,
+        const body = request.body;
+        request.body = undefined; // the bytes move to the worker
+        if (!Buffer.isBuffer(body)) {
+          // No body at all: the key decides first, as for any request; then the body is what is wrong.
+          await deps.auth.sourceFor(request, null);
+          throw new CrumbtrailError('CT_INVALID_BODY', 'The body must be a JSON object.');
+        }
+        const prepared = await deps.collectWorkers.prepare(body, {
+          contentEncoding: request.headers['content-encoding'],
+          call,
           receivedAt: deps.clock.now(),
           requestIp: request.ip ?? null,
         });
-        // The prepared events hold no reference into the parsed body (PreparedEvent.traits aside); letting go of it
-        // here lets that tree die young while the request waits for its group commit.
-        request.body = undefined;
-        const result = await deps.ingestor.ingest(prepared.events, prepared.drops);
+        if (!prepared.ok && prepared.stage === 'parse') throw reviveError(prepared.error);
+        const source = await deps.auth.sourceFor(request, prepared.bodyWriteKey);
+        if (!prepared.ok) throw reviveError(prepared.error);
+        const result = await deps.ingestor.ingestEncoded(prepared.request, source.sourceId, prepared.drops);
         return { success: true as const, ...result };
       },
     });
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    sourceId: string;
   }
 }

@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { CrumbtrailError } from '../core/errors.js';
 import type { Source, StateStore } from '../store/state-store/port.js';
 
-/** Where Segment-compatible clients put the write key, in the order they are tried. */
-export function writeKeyOf(request: FastifyRequest): string | null {
+/** Where Segment-compatible clients put the write key, in the order they are tried (the body's comes parsed). */
+export function writeKeyOf(request: FastifyRequest, bodyWriteKey: string | null): string | null {
   const auth = request.headers.authorization;
   if (auth?.startsWith('Basic ')) {
     const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
@@ -14,9 +14,7 @@ export function writeKeyOf(request: FastifyRequest): string | null {
   if (typeof header === 'string' && header) return header;
   const query = (request.query as Record<string, unknown> | undefined)?.writeKey;
   if (typeof query === 'string' && query) return query;
-  const body = request.body as { writeKey?: unknown } | undefined;
-  if (body && typeof body === 'object' && typeof body.writeKey === 'string' && body.writeKey) return body.writeKey;
-  return null;
+  return bodyWriteKey;
 }
 
 /** Write keys resolve to sources; known keys are cached (sources change rarely, every event checks one). */
@@ -25,8 +23,8 @@ export class WriteKeyAuth {
 
   constructor(private readonly state: StateStore) {}
 
-  async sourceFor(request: FastifyRequest): Promise<Source> {
-    const key = writeKeyOf(request);
+  async sourceFor(request: FastifyRequest, bodyWriteKey: string | null): Promise<Source> {
+    const key = writeKeyOf(request, bodyWriteKey);
     if (key === null) throw new CrumbtrailError('CT_MISSING_WRITE_KEY');
     const cached = this.cache.get(key);
     if (cached) return cached;

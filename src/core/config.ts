@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DAY, DURATION_UNIT_MS, HOUR, type DurationUnit } from './units.js';
@@ -33,6 +34,12 @@ export const DEFAULTS = {
    * CT_QUERY_OUT_OF_MEMORY; more memory makes the largest queries somewhat faster (docs/benchmarks.md).
    */
   queryMemoryMb: 160,
+  /**
+   * Threads that parse, check and encode tracking requests beside the event loop (src/collect/worker/); 0 does it on
+   * the event loop. On two cores a thread gains nothing (DuckDB's threads need the second core) and costs ~110 MB
+   * (docs/benchmarks.md, session 9); from four cores on, one per core past the first two, up to four.
+   */
+  collectWorkers: os.availableParallelism() >= 4 ? Math.min(4, os.availableParallelism() - 2) : 0,
 } as const;
 
 const ENV = {
@@ -54,6 +61,7 @@ const ENV = {
   ltvRefreshMs: 'CRUMBTRAIL_LTV_REFRESH',
   analyticsRefreshMs: 'CRUMBTRAIL_ANALYTICS_REFRESH',
   queryMemoryMb: 'CRUMBTRAIL_QUERY_MEMORY_MB',
+  collectWorkers: 'CRUMBTRAIL_COLLECT_WORKERS',
 } as const;
 
 type ConfigKey = keyof typeof ENV;
@@ -114,6 +122,7 @@ const configSchema = z.object({
   analyticsRefreshMs: duration,
   // Not below the 128 MB the store keeps for ingestion (DUCKDB_MEMORY_LIMIT).
   queryMemoryMb: integer(128, 1_000_000),
+  collectWorkers: integer(0, 64),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>> & { readonly shutdownTimeoutMs: number };

@@ -107,6 +107,12 @@ export interface PreparedEvent extends EventEnrichment {
   sizeBytes: number;
 }
 
+/**
+ * What the flush reads of an event as values (identity resolution, profile deltas); the rest travels encoded. The
+ * collect workers send these fields beside the encoded columns.
+ */
+export type IdentityFacts = Pick<PreparedEvent, 'type' | 'userId' | 'anonymousId' | 'previousId' | 'receivedAt' | 'traits'>;
+
 /** An event as the event log holds it: prepared, plus the person it was resolved to and the batch it came in. */
 export interface StoredEvent extends PreparedEvent {
   personId: string;

@@ -1,5 +1,5 @@
 import { derivePersonId } from '../core/ids.js';
-import type { PreparedEvent } from '../core/events.js';
+import type { IdentityFacts } from '../core/events.js';
 import type { PersonMerge } from '../store/event-store/port.js';
 import { identityKey } from '../store/state-store/identity-key.js';
 import type { IdentityKey, PersonSummary, StateBatch, StateStore } from '../store/state-store/port.js';
@@ -40,7 +40,7 @@ interface PersonState {
 export class IdentityResolver {
   constructor(private readonly maxMerges: number) {}
 
-  async resolve(state: StateStore, nodeId: string, batchSeq: number, events: PreparedEvent[]): Promise<IdentityOutcome> {
+  async resolve(state: StateStore, nodeId: string, batchSeq: number, events: readonly IdentityFacts[]): Promise<IdentityOutcome> {
     // Each event's keys, built once: a fresh key string is hashed again at every Map lookup.
     const eventKeys = events.map((e) => ({
       user: e.userId === null ? null : identityKey('user', e.userId),
@@ -71,7 +71,7 @@ export class IdentityResolver {
  * under one person stay under one canonical person for the whole batch, so that event decides nothing).
  * Most traffic is one-id events or already-joined pairs, which keeps the per-batch lookups small.
  */
-function personsThatMayMerge(events: PreparedEvent[], eventKeys: EventKeys[], keyToPerson: Map<IdentityKey, string>): Set<string> {
+function personsThatMayMerge(events: readonly IdentityFacts[], eventKeys: EventKeys[], keyToPerson: Map<IdentityKey, string>): Set<string> {
   const needed = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -112,7 +112,7 @@ class BatchResolution {
     for (const s of summaries.values()) this.persons.set(s.personId, { userIds: new Set(s.userIds), mergeCount: s.mergeCount });
   }
 
-  run(events: PreparedEvent[], eventKeys: EventKeys[]): IdentityOutcome {
+  run(events: readonly IdentityFacts[], eventKeys: EventKeys[]): IdentityOutcome {
     const atEvent = events.map((e, i) => {
       if (e.type === 'alias' && e.previousId !== null && e.userId !== null) this.alias(e.previousId, e.userId, e.receivedAt);
       return this.resolveEvent(e, eventKeys[i]!);
@@ -121,7 +121,7 @@ class BatchResolution {
     return this.outcome;
   }
 
-  private resolveEvent(e: PreparedEvent, { user: userKey, anon: anonKey }: EventKeys): string {
+  private resolveEvent(e: IdentityFacts, { user: userKey, anon: anonKey }: EventKeys): string {
     const userPerson = userKey && this.personOf(userKey);
     const anonPerson = anonKey && this.personOf(anonKey);
     const at = e.receivedAt;

@@ -1,17 +1,24 @@
 import type { Clock } from '../core/clock.js';
 import { CrumbtrailError } from '../core/errors.js';
-import type { PreparedEvent, StoredEvent } from '../core/events.js';
+import type { IdentityFacts, PreparedEvent } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { sumDrops, type DropCounts } from '../collect/pipeline/pipeline.js';
 import type { IdentityResolver } from '../identity/resolve.js';
 import type { Metrics } from '../ops/metrics.js';
 import { profileDeltas } from '../profiles/delta.js';
 import type { EventStore } from '../store/event-store/port.js';
+import { selectRows } from '../store/event-store/encoded/chunk.js';
+import { EventChunkEncoder } from '../store/event-store/encoded/encoder.js';
+import { EventBatch, type BatchPart } from '../store/event-store/encoded/event-batch.js';
+import { encodeRequest, identityFacts, type EncodedRequest } from './encoded-request.js';
 import type { StateBatch, StateStore } from '../store/state-store/port.js';
 import { WriteBuffer, type BufferEntry, type EntryOutcome, type WriteBufferOptions } from './write-buffer.js';
 
-/** The real-time stage (segments, journey triggers, …) receives every batch once it is durable. */
-export type DurableBatchListener = (events: StoredEvent[]) => void | Promise<void>;
+/**
+ * The real-time stage (segments, journey triggers, …) receives every batch once it is durable; `batch.events()`
+ * decodes it into event objects (only when a listener asks).
+ */
+export type DurableBatchListener = (batch: EventBatch) => void | Promise<void>;
 
 export interface IngestResult {
   accepted: number;
@@ -51,6 +58,8 @@ export class Ingestor {
   private nextSeq = 1;
   private needsRecovery = true;
   private lastLagSeconds = 0;
+  /** Encodes events prepared on this thread (imports, tests); the server's requests arrive encoded. */
+  private encoder: EventChunkEncoder | null = null;
 
   constructor(private readonly deps: IngestorDeps) {
     this.buffer = new WriteBuffer((entries) => this.flush(entries), deps.buffer, (depth) => deps.metrics.bufferDepth.set(depth));
@@ -68,12 +77,20 @@ export class Ingestor {
     return this.lastLagSeconds;
   }
 
-  /** Submit one request's events; resolves once they are durable. */
-  async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
-    const outcome = await this.buffer.submit({ events, drops });
+  /** Submit one request's events, encoded by a collect worker; resolves once they are durable. */
+  async ingestEncoded(request: EncodedRequest, sourceId: string, drops: DropCounts): Promise<IngestResult> {
+    const outcome = await this.buffer.submit({ request, sourceId, drops });
     const allDrops = sumDrops(drops, { duplicate: outcome.duplicates });
     const dropped = Object.values(allDrops).reduce((sum, n) => sum + (n ?? 0), 0);
-    return { accepted: events.length - outcome.duplicates, dropped, drops: allDrops };
+    return { accepted: request.count - outcome.duplicates, dropped, drops: allDrops };
+  }
+
+  /** Submit events prepared on this thread (one source's), as one request; resolves once they are durable. */
+  ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
+    const sourceId = events[0]?.sourceId ?? '';
+    if (events.some((e) => e.sourceId !== sourceId)) throw new Error('one request holds one source\'s events');
+    this.encoder ??= new EventChunkEncoder();
+    return this.ingestEncoded(encodeRequest(events, events[0]?.receivedAt ?? this.deps.clock.now(), this.encoder), sourceId, drops);
   }
 
   /** Replay event-log batches the state store has not applied (after a crash or a failed state write). */
@@ -129,22 +146,16 @@ export class Ingestor {
     const endTimer = metrics.flushDuration.startTimer();
     let batchSeq = 0;
     let fresh: Awaited<ReturnType<Ingestor['dedupe']>>;
-    let stored: StoredEvent[];
+    let batch: EventBatch;
     try {
       if (this.needsRecovery) await this.recoverLocked();
       batchSeq = this.nextSeq++;
       fresh = await this.dedupe(entries);
-      stored = fresh.kept as StoredEvent[];
-      const outcome = await identity.resolve(state, nodeId, batchSeq, fresh.kept);
-      for (let i = 0; i < stored.length; i++) {
-        const e = stored[i]!;
-        e.personId = outcome.personIds[i]!;
-        e.nodeId = nodeId;
-        e.batchSeq = batchSeq;
-      }
+      const outcome = await identity.resolve(state, nodeId, batchSeq, fresh.facts);
+      batch = EventBatch.fromParts(batchParts(entries, fresh.kept, outcome.personIds, nodeId, batchSeq), fresh.messageIds);
       const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: fresh.duplicates });
-      const stateBatch = this.stateBatch(batchSeq, stored, outcome, drops);
-      await events.append(stored, () => state.applyBatch(stateBatch));
+      const stateBatch = this.stateBatch(batchSeq, fresh.facts, outcome, drops);
+      await events.append(batch, () => state.applyBatch(stateBatch));
       await events.recordMerges(outcome.merges);
       metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
       metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
@@ -155,41 +166,47 @@ export class Ingestor {
       logger.error({ err: error, batchSeq }, 'flush failed');
       throw new CrumbtrailError('CT_STORE_UNAVAILABLE', (error as Error).message);
     }
-    metrics.eventsIngested.inc(stored.length);
-    metrics.flushSize.observe(stored.length);
+    metrics.eventsIngested.inc(batch.count);
+    metrics.flushSize.observe(batch.count);
     endTimer();
-    const oldest = Math.min(...entries.flatMap((e) => (e.events.length > 0 ? [e.events[0]!.receivedAt] : [started])));
+    const oldest = Math.min(...entries.map((e) => (e.request.count > 0 ? e.request.receivedAt : started)));
     this.lastLagSeconds = (clock.now() - oldest) / 1000;
     metrics.ingestLag.set(this.lastLagSeconds);
-    await this.notify(stored);
+    await this.notify(batch);
     return fresh.duplicatesPerEntry.map((duplicates) => ({ duplicates }));
   }
 
-  /** Drop events whose messageId the event log already holds, or that appear earlier in this same batch. */
+  /**
+   * Drop events whose messageId the event log already holds, or that appear earlier in this same batch. Returns,
+   * per entry, the rows kept (null: all of them), and the kept events' ids and facts in batch order.
+   */
   private async dedupe(entries: BufferEntry[]) {
-    const ids = entries.flatMap((entry) => entry.events.map((e) => e.messageId));
+    const ids = entries.flatMap((entry) => entry.request.messageIds);
     const seen = await this.deps.events.seenMessageIds([...new Set(ids)], this.deps.clock.now() - this.deps.dedupWindowMs);
-    const kept: PreparedEvent[] = [];
+    const messageIds: string[] = [];
+    const facts: IdentityFacts[] = [];
     let duplicates = 0;
-    const duplicatesPerEntry = entries.map((entry) => {
-      let entryDuplicates = 0;
-      for (const event of entry.events) {
-        if (seen.has(event.messageId)) {
-          entryDuplicates++;
-          continue;
-        }
-        seen.add(event.messageId);
-        kept.push(event);
+    const duplicatesPerEntry: number[] = [];
+    const kept = entries.map(({ request }) => {
+      const rows: number[] = [];
+      for (let row = 0; row < request.count; row++) {
+        const id = request.messageIds[row]!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        rows.push(row);
+        messageIds.push(id);
+        facts.push(identityFacts(request, row));
       }
-      duplicates += entryDuplicates;
-      return entryDuplicates;
+      duplicatesPerEntry.push(request.count - rows.length);
+      duplicates += request.count - rows.length;
+      return rows.length === request.count ? null : rows;
     });
-    return { kept, duplicates, duplicatesPerEntry };
+    return { kept, messageIds, facts, duplicates, duplicatesPerEntry };
   }
 
   private stateBatch(
     batchSeq: number,
-    events: PreparedEvent[],
+    events: readonly IdentityFacts[],
     outcome: Awaited<ReturnType<IdentityResolver['resolve']>>,
     drops: DropCounts,
   ): StateBatch {
@@ -204,13 +221,35 @@ export class Ingestor {
     };
   }
 
-  private async notify(events: StoredEvent[]): Promise<void> {
+  private async notify(batch: EventBatch): Promise<void> {
     for (const listener of this.listeners) {
       try {
-        await listener(events);
+        await listener(batch);
       } catch (error) {
         this.deps.logger.error({ err: error }, 'durable-batch listener failed');
       }
     }
   }
+}
+
+/**
+ * The flush's batch as parts: each entry's chunks (rows of duplicates left out), with the person each kept row
+ * resolved to, positions following the batch order.
+ */
+function batchParts(entries: BufferEntry[], kept: (number[] | null)[], personIds: string[], nodeId: string, batchSeq: number): BatchPart[] {
+  const parts: BatchPart[] = [];
+  let position = 0;
+  entries.forEach((entry, e) => {
+    const keep = kept[e] ?? null;
+    let firstRow = 0;
+    for (const chunk of entry.request.chunks) {
+      const rows = keep === null ? null : keep.filter((row) => row >= firstRow && row < firstRow + chunk.rows).map((row) => row - firstRow);
+      firstRow += chunk.rows;
+      const part = rows === null ? chunk : selectRows(chunk, rows);
+      if (part.rows === 0) continue;
+      parts.push({ chunk: part, sourceId: entry.sourceId, nodeId, batchSeq, firstPosition: position, personIds: personIds.slice(position, position + part.rows) });
+      position += part.rows;
+    }
+  });
+  return parts;
 }

@@ -1,10 +1,11 @@
 import { CrumbtrailError } from '../core/errors.js';
-import type { PreparedEvent } from '../core/events.js';
 import type { DropCounts } from '../collect/pipeline/pipeline.js';
+import type { EncodedRequest } from './encoded-request.js';
 
 /** One request's worth of events: flushed whole, in one batch, so a request is never half-written. */
 export interface BufferEntry {
-  events: PreparedEvent[];
+  request: EncodedRequest;
+  sourceId: string;
   drops: DropCounts;
 }
 
@@ -54,12 +55,12 @@ export class WriteBuffer {
 
   submit(entry: BufferEntry): Promise<EntryOutcome> {
     if (this.closed) return Promise.reject(new CrumbtrailError('CT_SHUTTING_DOWN'));
-    if (this.waitingEvents + entry.events.length > this.options.maxBufferedEvents && this.waitingEvents > 0) {
+    if (this.waitingEvents + entry.request.count > this.options.maxBufferedEvents && this.waitingEvents > 0) {
       return Promise.reject(new CrumbtrailError('CT_OVERLOADED', `${this.waitingEvents} events are waiting.`));
     }
     return new Promise<EntryOutcome>((resolve, reject) => {
       this.waiting.push({ ...entry, resolve, reject });
-      this.waitingEvents += entry.events.length;
+      this.waitingEvents += entry.request.count;
       this.onDepth(this.waitingEvents);
       this.schedule();
     });
@@ -104,9 +105,9 @@ export class WriteBuffer {
     let events = 0;
     while (this.waiting.length > 0) {
       const next = this.waiting[0]!;
-      if (batch.length > 0 && events + next.events.length > this.options.maxEvents) break;
+      if (batch.length > 0 && events + next.request.count > this.options.maxEvents) break;
       batch.push(this.waiting.shift()!);
-      events += next.events.length;
+      events += next.request.count;
     }
     this.waitingEvents -= events;
     this.onDepth(this.waitingEvents);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CollectPipeline } from '../collect/pipeline/pipeline.js';
 import { openGeoLookup } from '../collect/geoip.js';
 import { WriteKeyAuth } from '../collect/write-key.js';
+import { CollectWorkers } from '../collect/worker/worker-pool.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
@@ -130,18 +131,28 @@ export interface RunningServer {
 /** Start the HTTP server. close() stops taking requests, lets in-flight ones finish, flushes, closes stores. */
 export async function startServer(config: Config, options: RuntimeOptions = {}): Promise<RunningServer> {
   const runtime = await createRuntime(config, options);
-  const app = await buildApp({
-    ...runtime,
-    auth: new WriteKeyAuth(runtime.state),
-    adminToken: runtime.credentials.adminToken,
-    version: VERSION,
-    startedAt: runtime.clock.now(),
+  const collectWorkers = new CollectWorkers({
+    size: config.collectWorkers,
+    geoipDb: config.geoipDb ?? null,
+    logger: runtime.logger,
+    pipeline: runtime.pipeline,
   });
+  let app: FastifyInstance;
   let url: string;
   try {
+    await collectWorkers.started;
+    app = await buildApp({
+      ...runtime,
+      collectWorkers,
+      auth: new WriteKeyAuth(runtime.state),
+      adminToken: runtime.credentials.adminToken,
+      version: VERSION,
+      startedAt: runtime.clock.now(),
+    });
     url = await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    // A port in use, say: release the stores (and the node id) before reporting it.
+    // A port in use, say: let the threads go and release the stores (and the node id) before reporting it.
+    await collectWorkers.close();
     await runtime.close();
     throw error;
   }
@@ -153,7 +164,8 @@ export async function startServer(config: Config, options: RuntimeOptions = {}):
     url: url.replace('0.0.0.0', '127.0.0.1'),
     close: () =>
       (closing ??= (async () => {
-        await app.close();
+        await app.close(); // in-flight requests finish (their bodies prepared, their events durable)
+        await collectWorkers.close();
         await runtime.close();
       })()),
   };

@@ -22,6 +22,9 @@ export function testConfig(stores: TestStores, overrides: ConfigOverrides = {}):
       adminToken: ADMIN_TOKEN,
       writeKey: WRITE_KEY,
       logLevel: 'silent',
+      // Tracking bodies go through a real collect worker thread in every server test (production's default on two
+      // cores prepares them on the event loop: the same prepareBody, tested without a thread in test/collect).
+      collectWorkers: 1,
       ...overrides,
     },
     {},

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../core/events.js';
+import type { AppendInput } from './encoded/event-batch.js';
 import type { StoreHealth } from '../health.js';
 
 /** One merge of person `from` into person `to`, recorded so event-log queries can resolve canonical people. */
@@ -98,14 +99,15 @@ export interface EventStore {
   /** Create or upgrade tables. Idempotent. */
   migrate(): Promise<void>;
   /**
-   * Append a batch; resolves only once the batch is durable. All-or-nothing on the embedded engine; on engines
+   * Append a batch (encoded by the collect workers, or event objects: see encoded/event-batch.ts); resolves only once
+   * the batch is durable. All-or-nothing on the embedded engine; on engines
    * that commit per partition a failure may leave part of it, which is safe to retry: the log dedups by messageId.
    *
    * `whileDurable` is other work (the ingestor's state-store transaction) to run once the rows are handed to the
    * engine, while the engine makes them durable (DuckDB's COMMIT runs on its own threads). It is not run when the
    * rows could not be handed over. The append settles when both are done and rejects with the first failure.
    */
-  append(events: StoredEvent[], whileDurable?: () => Promise<void>): Promise<void>;
+  append(events: AppendInput, whileDurable?: () => Promise<void>): Promise<void>;
   /**
    * Which of these messageIds the log already holds among events received at or after `since` (the dedup
    * window). The log is the one authority on "already stored": a batch that reached it before a crash counts as

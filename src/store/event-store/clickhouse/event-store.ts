@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow } from '../columns.js';
+import { asEventBatch, type AppendInput } from '../encoded/event-batch.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
 import { CONNECT_TIMEOUT_MS, ClickHouseConnection, FINAL_READ, type JsonScalar } from './connection.js';
@@ -70,15 +71,17 @@ export class ClickHouseEventStore implements EventStore {
     await this.connection.command(sql`ALTER TABLE ${t.events} ADD COLUMN ${identifier(name)} ${trustedSql(eventColumnType(name))}`);
   }
 
-  async append(events: StoredEvent[], whileDurable?: () => Promise<void>): Promise<void> {
-    if (events.length === 0) return whileDurable?.();
-    const rows = events.map((event, position) => {
-      const row: Record<string, JsonScalar> = {};
+  async append(input: AppendInput, whileDurable?: () => Promise<void>): Promise<void> {
+    const batch = asEventBatch(input);
+    if (batch.count === 0) return whileDurable?.();
+    // ClickHouse takes rows: a batch from the collect workers is decoded here, on the event loop.
+    const rows = batch.rows().map((row) => {
+      const out: Record<string, JsonScalar> = {};
       for (const column of EVENT_COLUMNS) {
-        const value = column.read(event, position);
-        row[column.name] = typeof value === 'boolean' ? Number(value) : value; // Bool columns are UInt8
+        const value = row[column.name] ?? null;
+        out[column.name] = typeof value === 'boolean' ? Number(value) : value; // Bool columns are UInt8
       }
-      return row;
+      return out;
     });
     const insert = this.connection.insert(this.tables.events, rows);
     // The rows are on their way: the other work runs while ClickHouse writes them. Both settle before this does.

@@ -1,28 +1,34 @@
 import bindings, { type Vector } from '@duckdb/node-bindings';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
-import type { StoredEvent } from '../../../core/events.js';
-import { EVENT_COLUMNS, type EventColumn, type LogicalType } from '../columns.js';
+import { EVENT_COLUMNS, type LogicalType } from '../columns.js';
+import {
+  ENCODED_CHUNK_ROWS,
+  ENCODED_COLUMNS,
+  INLINE_STRING_BYTES,
+  kindOf,
+  LAYOUT_FIELDS,
+  rowBytes,
+  STRING_ENTRY_BYTES,
+  validityBytes,
+  type EncodedChunk,
+} from '../encoded/chunk.js';
+import type { BatchPart, EventBatch } from '../encoded/event-batch.js';
 
 /**
- * Events into the Appender as data chunks, filled a column at a time with one native copy per column.
+ * A batch into the Appender as data chunks, one per encoded part, a column at a time with one native copy each.
  *
- * Why: the Appender's per-value calls (`appendVarchar`, `appendNull`, `appendTimestamp`, … and `endRow`) cost
- * 150–250 ns each across the N-API boundary, and an event has 42 columns: ~8.6 µs per event on the event loop, the
- * largest item of bench:ingest. Here numbers, timestamps and validity masks are written into typed arrays and copied
- * in once per column; strings are UTF-8 encoded into one buffer per column, which DuckDB copies into the vector's
- * string heap with a single call (as row 0's value), and each row's `duckdb_string_t` then points into that copy.
- * Scratch measurement on 200,000 bench events: 3.9–4.0 µs per event against 8.2–9.1 µs, and less DuckDB CPU too.
- *
- * `duckdb_string_t` is part of DuckDB's C API (duckdb.h): 16 bytes, a uint32 length, then either the string itself
- * when it is at most 12 bytes (zero-padded: equality compares all 16 bytes) or a 4-byte prefix and a pointer.
+ * Why: the Appender's per-value calls (`appendVarchar`, `appendNull`, … and `endRow`) cost 150–250 ns each across
+ * the N-API boundary, ~8.6 µs per event at 42 columns. The event-level columns arrive already in the vectors'
+ * layout (src/store/event-store/encoded/chunk.ts, encoded by the collect workers), so they are copied as they are:
+ * fixed-width values and validity masks in one call each, long strings as one heap that DuckDB copies into the
+ * vector's string heap (as row 0's value), after which each row's `duckdb_string_t` is pointed into that copy. The
+ * batch columns (source, node, batch, position, person) are encoded here, from the part's values.
  */
 
-/** Rows per chunk: DuckDB's vector size, the most a data chunk holds. */
 const CHUNK_ROWS = bindings.vector_size();
-const STRING_ENTRY_BYTES = 16;
-const INLINE_STRING_BYTES = 12;
+if (CHUNK_ROWS < ENCODED_CHUNK_ROWS) throw new Error(`DuckDB's vector size is ${CHUNK_ROWS}; encoded chunks hold ${ENCODED_CHUNK_ROWS} rows`);
 const TWO_32 = 2 ** 32;
-const EVENT_INT64_ERROR = 'an event time or sequence number outside what DuckDB stores';
+const SEQUENCE_ERROR = 'a batch sequence number outside what DuckDB stores';
 
 const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
   string: VARCHAR,
@@ -35,61 +41,57 @@ const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
   bool: BOOLEAN,
 };
 const CHUNK_TYPES = EVENT_COLUMNS.map((column) => VECTOR_TYPES[column.type]);
-/** The string buffer kept between appends; one grown past it (a chunk of very large events) is let go. */
+/** For each event-log column, its index among the encoded columns (-1: a batch column). */
+const ENCODED_INDEX = EVENT_COLUMNS.map((column) => ENCODED_COLUMNS.indexOf(column));
+/** The string buffer kept between appends; one grown past it (very long person ids) is let go. */
 const HEAP_KEEP_BYTES = 4 << 20;
 
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-  throw new Error('the DuckDB chunk writer assumes a little-endian machine (as every DuckDB Node binding is)');
-}
+type BatchValue = string | number;
 
-type CellValue = ReturnType<EventColumn['read']>;
+/** Where a batch column's value comes from. */
+const BATCH_VALUES: Record<string, (part: BatchPart, row: number) => BatchValue> = {
+  source_id: (part) => part.sourceId,
+  node_id: (part) => part.nodeId,
+  batch_seq: (part) => part.batchSeq,
+  batch_pos: (part, row) => part.firstPosition + row,
+  person_id: (part, row) => part.personIds[row]!,
+};
 
 /** One per writer connection: its buffers are reused from batch to batch, so appends must not interleave. */
 export class EventChunkWriter {
-  private readonly values: CellValue[] = new Array(CHUNK_ROWS).fill(null);
+  private readonly values: BatchValue[] = new Array<BatchValue>(CHUNK_ROWS).fill(0);
   private readonly entries = new Uint8Array(CHUNK_ROWS * STRING_ENTRY_BYTES);
   private readonly entryWords = new Uint32Array(this.entries.buffer);
   private readonly longOffsets = new Uint32Array(CHUNK_ROWS);
   private readonly fixed = new ArrayBuffer(CHUNK_ROWS * 8);
   private readonly fixedWords = new Uint32Array(this.fixed);
   private readonly fixedInts = new Int32Array(this.fixed);
-  private readonly fixedDoubles = new Float64Array(this.fixed);
-  private readonly fixedBytes = new Uint8Array(this.fixed);
-  /** Signed words: a set top bit read back from a Uint32Array is no int32 (TurboFan deoptimised: "lost precision"). */
-  private readonly validity = new Int32Array(Math.ceil(CHUNK_ROWS / 32));
   private chunk: DuckDBDataChunk | null = null;
-  /** The UTF-8 of one column's long strings; grows to the largest chunk seen. */
-  private heap = Buffer.allocUnsafe(1 << 20);
+  /** The UTF-8 of one batch column's long strings (person ids). */
+  private heap = Buffer.allocUnsafe(1 << 16);
 
-  /** Appends `events` (positions 0…n-1 within the batch); throws what DuckDB throws, rows then belong to no one. */
-  append(appender: DuckDBAppender, events: readonly StoredEvent[]): void {
+  /** Appends the batch's parts; throws what DuckDB throws, rows then belong to no one. */
+  append(appender: DuckDBAppender, batch: EventBatch): void {
     try {
-      for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-        const size = Math.min(CHUNK_ROWS, events.length - start);
-        const chunk = this.emptyChunk(size);
+      for (const part of batch.parts()) {
+        const chunk = this.emptyChunk(part.chunk.rows);
         for (let c = 0; c < EVENT_COLUMNS.length; c++) {
-          const column = EVENT_COLUMNS[c]!;
-          let nulls = 0;
-          for (let r = 0; r < size; r++) {
-            const value = column.read(events[start + r]!, start + r);
-            this.values[r] = value;
-            if (value === null) nulls++;
-          }
           const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-          this.fillColumn(vector, column.type, size);
-          if (nulls > 0) this.fillValidity(vector, size);
+          const encoded = ENCODED_INDEX[c]!;
+          if (encoded >= 0) this.copyColumn(vector, part.chunk, encoded);
+          else this.fillBatchColumn(vector, EVENT_COLUMNS[c]!.name, EVENT_COLUMNS[c]!.type, part);
         }
         appender.appendDataChunk(chunk);
       }
     } finally {
-      this.values.fill(null); // hold no event past the append
+      this.values.fill(0); // hold no person id past the append
       this.chunk?.reset(); // nor its strings: the heap is native memory, freed when V8 collects the chunk, if ever
-      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 20);
+      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 16);
     }
   }
 
   /**
-   * The writer's one chunk, emptied. Reused rather than created per 2,048 rows: a chunk's native memory (~100 KB of
+   * The writer's one chunk, emptied. Reused rather than created per part: a chunk's native memory (~100 KB of
    * vectors plus its string heaps) goes back only when V8 finalises the wrapper, which a small heap rarely does.
    * The Appender copies what it is given (strings included), so emptying the chunk after each append is safe.
    */
@@ -100,63 +102,88 @@ export class EventChunkWriter {
     return this.chunk;
   }
 
-  private fillColumn(vector: Vector, type: LogicalType, size: number): void {
-    switch (type) {
-      case 'string':
-      case 'nullable_string':
-        return this.fillStrings(vector, size);
-      case 'time':
-      case 'nullable_time':
-        return this.fillInt64(vector, size, 1000); // epoch ms → TIMESTAMP's µs
-      case 'bigint':
-        return this.fillInt64(vector, size, 1);
-      case 'int':
-        for (let r = 0; r < size; r++) this.fixedInts[r] = (this.values[r] as number | null) ?? 0;
-        return bindings.copy_data_to_vector(vector, 0, this.fixed, 0, size * 4);
-      case 'nullable_double':
-        for (let r = 0; r < size; r++) this.fixedDoubles[r] = (this.values[r] as number | null) ?? 0;
-        return bindings.copy_data_to_vector(vector, 0, this.fixed, 0, size * 8);
-      case 'bool':
-        for (let r = 0; r < size; r++) this.fixedBytes[r] = this.values[r] ? 1 : 0;
-        return bindings.copy_data_to_vector(vector, 0, this.fixed, 0, size);
+  private copyColumn(vector: Vector, chunk: EncodedChunk, column: number): void {
+    const { rows, bytes, layout } = chunk;
+    const data = layout[column * LAYOUT_FIELDS]!;
+    const validity = layout[column * LAYOUT_FIELDS + 3]!;
+    const kind = kindOf(ENCODED_COLUMNS[column]!.type);
+    if (kind === 'string') {
+      this.copyStrings(vector, chunk, column);
+    } else {
+      bindings.copy_data_to_vector(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset + data, rows * rowBytes(kind));
     }
+    if (validity >= 0) {
+      bindings.vector_ensure_validity_writable(vector);
+      bindings.copy_data_to_vector_validity(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset + validity, validityBytes(rows));
+    }
+  }
+
+  /** The entries are copied, then pointed at the heap's copy in DuckDB: the chunk itself stays as encoded. */
+  private copyStrings(vector: Vector, chunk: EncodedChunk, column: number): void {
+    const { rows, bytes, layout } = chunk;
+    const data = layout[column * LAYOUT_FIELDS]!;
+    const heap = layout[column * LAYOUT_FIELDS + 1]!;
+    const heapBytes = layout[column * LAYOUT_FIELDS + 2]!;
+    const { entries, entryWords } = this;
+    entries.set(bytes.subarray(data, data + rows * STRING_ENTRY_BYTES));
+    if (heapBytes > 0) this.pointIntoVectorHeap(vector, bytes.subarray(heap, heap + heapBytes), rows, (word) => entryWords[word + 2]!);
+    bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * STRING_ENTRY_BYTES);
   }
 
   /**
-   * `value × scale` as a little-endian int64 in two 32-bit words, exactly and without a BigInt per value: year 9999
-   * in µs is past 2^53, so the value is split into words first and each is scaled (`low × scale` stays under 2^53).
+   * DuckDB copies `heap` into the vector's own string heap as row 0's value; each long entry (length > 12) then gets
+   * that copy's address plus its offset (row 0's entry is rewritten by the caller's copy, the allocation stays).
    */
-  private fillInt64(vector: Vector, size: number, scale: number): void {
-    for (let r = 0; r < size; r++) {
-      const value = (this.values[r] as number | null) ?? 0;
-      if (!Number.isSafeInteger(value)) throw new RangeError(`${EVENT_INT64_ERROR}: ${String(value)}`);
-      const high = Math.floor(value / TWO_32); // negative values: two's complement, the low word stays 0…2^32-1
-      const lowScaled = (value - high * TWO_32) * scale;
-      const carry = Math.floor(lowScaled / TWO_32);
-      const highScaled = high * scale + carry;
-      if (highScaled < -(2 ** 31) || highScaled >= 2 ** 31) throw new RangeError(`${EVENT_INT64_ERROR}: ${String(value)}`);
-      this.fixedWords[r * 2] = lowScaled - carry * TWO_32;
-      this.fixedInts[r * 2 + 1] = highScaled;
+  private pointIntoVectorHeap(vector: Vector, heap: Uint8Array, rows: number, offsetOf: (word: number) => number): void {
+    const { entryWords } = this;
+    bindings.vector_assign_string_element_len(vector, 0, heap);
+    const head = bindings.vector_get_data(vector, STRING_ENTRY_BYTES); // a copy of row 0's entry: its pointer
+    const pointer = new DataView(head.buffer, head.byteOffset, STRING_ENTRY_BYTES);
+    const baseLow = pointer.getUint32(8, true);
+    const baseHigh = pointer.getUint32(12, true);
+    for (let r = 0; r < rows; r++) {
+      const word = (r * STRING_ENTRY_BYTES) >>> 2;
+      if (entryWords[word]! <= INLINE_STRING_BYTES) continue;
+      const low = baseLow + offsetOf(word);
+      entryWords[word + 2] = low >>> 0;
+      entryWords[word + 3] = baseHigh + (low >= TWO_32 ? 1 : 0);
     }
-    bindings.copy_data_to_vector(vector, 0, this.fixed, 0, size * 8);
   }
 
-  private fillStrings(vector: Vector, size: number): void {
+  private fillBatchColumn(vector: Vector, name: string, type: LogicalType, part: BatchPart): void {
+    const rows = part.chunk.rows;
+    const valueOf = BATCH_VALUES[name];
+    if (!valueOf) throw new Error(`no batch value for column ${name}`);
+    for (let r = 0; r < rows; r++) this.values[r] = valueOf(part, r);
+    if (type === 'string') return this.fillStrings(vector, rows);
+    if (type === 'int') {
+      for (let r = 0; r < rows; r++) this.fixedInts[r] = this.values[r] as number;
+      return bindings.copy_data_to_vector(vector, 0, this.fixed, 0, rows * 4);
+    }
+    if (type === 'bigint') return this.fillBigint(vector, rows);
+    throw new Error(`batch column ${name} has type ${type}`);
+  }
+
+  private fillBigint(vector: Vector, rows: number): void {
+    for (let r = 0; r < rows; r++) {
+      const value = this.values[r] as number;
+      if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${SEQUENCE_ERROR}: ${String(value)}`);
+      const high = Math.floor(value / TWO_32);
+      this.fixedWords[r * 2] = value - high * TWO_32;
+      this.fixedWords[r * 2 + 1] = high;
+    }
+    bindings.copy_data_to_vector(vector, 0, this.fixed, 0, rows * 8);
+  }
+
+  /** Batch strings (ids: ASCII, mostly the same few values or one per row) encoded here, the encoder's way. */
+  private fillStrings(vector: Vector, rows: number): void {
     const { entries, entryWords, longOffsets, values } = this;
-    entries.fill(0, 0, size * STRING_ENTRY_BYTES);
-    let used = 0; // bytes of long strings in the heap; a short one is encoded after them and copied inline
-    for (let r = 0; r < size; r++) {
-      const value = values[r];
-      if (value === null) continue;
-      const text = value as string;
+    entries.fill(0, 0, rows * STRING_ENTRY_BYTES);
+    let used = 0;
+    for (let r = 0; r < rows; r++) {
+      const text = values[r] as string;
       const at = r * STRING_ENTRY_BYTES;
-      // Most short values (types, codes, locales) are ASCII: their characters are their bytes, written in place.
-      if (text.length <= INLINE_STRING_BYTES && writeAsciiInline(text, entries, at + 4)) {
-        entryWords[at >>> 2] = text.length;
-        continue;
-      }
-      if (this.heap.length - used < text.length * 3) this.growHeap(used, text.length * 3); // ≤ 3 UTF-8 bytes per UTF-16 unit
-      // Buffer#write returns a count (encodeInto allocates a result and a view per call: GC at 34 columns a row).
+      if (this.heap.length - used < text.length * 3) this.growHeap(used, text.length * 3);
       const written = this.heap.write(text, used);
       entryWords[at >>> 2] = written;
       const heap = this.heap;
@@ -168,33 +195,8 @@ export class EventChunkWriter {
         used += written;
       }
     }
-    if (used > 0) {
-      // DuckDB copies the column's long strings into the vector's own string heap, as row 0's value; each row's entry
-      // then points at its bytes in that copy (row 0's entry is rewritten below, the heap allocation stays).
-      bindings.vector_assign_string_element_len(vector, 0, this.heap.subarray(0, used));
-      const head = bindings.vector_get_data(vector, STRING_ENTRY_BYTES); // a copy of row 0's entry: its pointer
-      const pointer = new DataView(head.buffer, head.byteOffset, STRING_ENTRY_BYTES);
-      const baseLow = pointer.getUint32(8, true);
-      const baseHigh = pointer.getUint32(12, true);
-      for (let r = 0; r < size; r++) {
-        const word = (r * STRING_ENTRY_BYTES) >>> 2;
-        if (values[r] === null || entryWords[word]! <= INLINE_STRING_BYTES) continue;
-        const low = baseLow + longOffsets[r]!;
-        entryWords[word + 2] = low >>> 0;
-        entryWords[word + 3] = baseHigh + (low >= TWO_32 ? 1 : 0);
-      }
-    }
-    bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, size * STRING_ENTRY_BYTES);
-  }
-
-  private fillValidity(vector: Vector, size: number): void {
-    const { validity, values } = this;
-    validity.fill(-1);
-    for (let r = 0; r < size; r++) if (values[r] === null) validity[r >>> 5]! &= ~(1 << (r & 31));
-    bindings.vector_ensure_validity_writable(vector);
-    // Whole 64-bit words, in integer arithmetic: `size / 64` is exact for full chunks only, and a speculated-integer
-    // division deoptimised at every batch's last, partial chunk.
-    bindings.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, ((size + 63) >>> 6) * 8);
+    if (used > 0) this.pointIntoVectorHeap(vector, this.heap.subarray(0, used), rows, (word) => longOffsets[word >>> 2]!);
+    bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * STRING_ENTRY_BYTES);
   }
 
   private growHeap(used: number, needed: number): void {
@@ -202,14 +204,4 @@ export class EventChunkWriter {
     this.heap.copy(grown, 0, 0, used);
     this.heap = grown;
   }
-}
-
-/** Writes `text` at `at` if every character is ASCII (false, leaving partial bytes, otherwise). */
-function writeAsciiInline(text: string, into: Uint8Array, at: number): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) return false;
-    into[at + i] = code;
-  }
-  return true;
 }

@@ -10,6 +10,7 @@ import type { StoreHealth } from '../../health.js';
 import { DuckDbAnalyticsReader } from './analytics-reader.js';
 import { EventChunkWriter } from './event-chunks.js';
 import { MessageIdFilter } from './message-id-filter.js';
+import { asEventBatch, type AppendInput, type EventBatch } from '../encoded/event-batch.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
@@ -93,7 +94,7 @@ export class DuckDbEventStore implements EventStore {
   private filterSince = Number.POSITIVE_INFINITY;
   private filterLoading: Promise<void> | null = null;
   /** Batches between "ids added to the filter" and "committed", so a filter built meanwhile gets their ids too. */
-  private readonly appending = new Set<StoredEvent[]>();
+  private readonly appending = new Set<readonly string[]>();
   /** Writes share the writer connection (and so its transactions), so they run one after another. */
   private writes: Promise<unknown> = Promise.resolve();
   /** Fills the Appender (one at a time: appends are serial). */
@@ -140,25 +141,26 @@ export class DuckDbEventStore implements EventStore {
    * synchronously (about 60% of the append time, on the event loop); the TEMP-table staging that avoided that
    * wrote every row twice (16.1 µs of CPU per event against 13.6 µs now, scratch measurement on EVENT_COLUMNS).
    */
-  async append(events: StoredEvent[], whileDurable?: () => Promise<void>): Promise<void> {
-    if (events.length === 0) return whileDurable?.();
+  async append(events: AppendInput, whileDurable?: () => Promise<void>): Promise<void> {
+    const batch = asEventBatch(events);
+    if (batch.count === 0) return whileDurable?.();
     // Before the commit: a filter may hold ids the log does not (harmless, the exact query decides), never the reverse.
     const filter = this.idFilter;
-    if (filter) for (const event of events) filter.add(event.messageId);
-    this.appending.add(events);
+    if (filter) for (const id of batch.messageIds) filter.add(id);
+    this.appending.add(batch.messageIds);
     try {
-      await this.serially(() => this.appendInTransaction(events, whileDurable));
+      await this.serially(() => this.appendInTransaction(batch, whileDurable));
     } finally {
-      this.appending.delete(events);
+      this.appending.delete(batch.messageIds);
     }
   }
 
   /** Like inTransaction, with `alongside` started right after the COMMIT (which runs on DuckDB's threads) is. */
-  private async appendInTransaction(events: StoredEvent[], alongside: (() => Promise<void>) | undefined): Promise<void> {
+  private async appendInTransaction(batch: EventBatch, alongside: (() => Promise<void>) | undefined): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     let side: Promise<void> | undefined;
     try {
-      await this.appendRows(events);
+      await this.appendRows(batch);
       const commit = this.writer.run('COMMIT');
       // As a promise job: it starts while the COMMIT runs, and even a synchronous throw becomes a rejection.
       side = alongside ? Promise.resolve().then(alongside) : undefined;
@@ -173,10 +175,10 @@ export class DuckDbEventStore implements EventStore {
     await side;
   }
 
-  private async appendRows(events: StoredEvent[]): Promise<void> {
+  private async appendRows(batch: EventBatch): Promise<void> {
     const appender = await this.writer.createAppender('events');
     try {
-      this.chunks.append(appender, events);
+      this.chunks.append(appender, batch);
       appender.closeSync(); // flushes into the transaction (a NOT NULL violation surfaces here)
     } catch (error) {
       // The caller rolls the transaction back, so nothing reaches `events`. Drop what the Appender still holds first:
@@ -225,7 +227,7 @@ export class DuckDbEventStore implements EventStore {
     // Twice the window's ids: room for as many again before the next rebuild, so memory follows the window.
     const filter = new MessageIdFilter(Math.max(this.filterMinCapacity, 2 * Number(count?.n ?? 0)));
     this.idFilter = filter;
-    for (const batch of this.appending) for (const event of batch) filter.add(event.messageId);
+    for (const ids of this.appending) for (const id of ids) filter.add(id);
     this.filterSince = Number.POSITIVE_INFINITY; // unusable until the scan is complete
     try {
       // A connection of its own: another query on the reader would end this stream early, without an error.
