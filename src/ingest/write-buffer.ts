@@ -26,6 +26,8 @@ export interface WriteBufferOptions {
 }
 
 interface Waiting extends BufferEntry {
+  /** When it started waiting (the `now` clock). */
+  since: number;
   resolve: (outcome: EntryOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -47,6 +49,8 @@ export class WriteBuffer {
     private readonly flushBatch: FlushBatch,
     private readonly options: WriteBufferOptions,
     private readonly onDepth: (depth: number) => void = () => {},
+    /** Monotonic milliseconds, the clock of the timers (injectable for tests). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   get depth(): number {
@@ -59,7 +63,7 @@ export class WriteBuffer {
       return Promise.reject(new CrumbtrailError('CT_OVERLOADED', `${this.waitingEvents} events are waiting.`));
     }
     return new Promise<EntryOutcome>((resolve, reject) => {
-      this.waiting.push({ ...entry, resolve, reject });
+      this.waiting.push({ ...entry, since: this.now(), resolve, reject });
       this.waitingEvents += entry.request.count;
       this.onDepth(this.waitingEvents);
       this.schedule();
@@ -77,15 +81,21 @@ export class WriteBuffer {
     }
   }
 
+  /**
+   * Flush once the oldest entry has waited the interval. Entries that arrived during a flush have usually waited
+   * that long by the time it ends: they go at once, not one more interval later (which left the store idle ~10 ms
+   * between flushes under load: 16% of bench:ingest's wall time, docs/benchmarks.md session 9).
+   */
   private schedule(): void {
-    if (this.flushing) return; // the running flush reschedules when it ends
-    if (this.waitingEvents >= this.options.maxEvents || this.options.intervalMs === 0) {
+    if (this.flushing || this.waiting.length === 0) return; // the running flush reschedules when it ends
+    const due = this.waiting[0]!.since + this.options.intervalMs - this.now();
+    if (this.waitingEvents >= this.options.maxEvents || due <= 0) {
       this.startFlush();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         if (!this.flushing) this.startFlush();
-      }, this.options.intervalMs);
+      }, due);
     }
   }
 
