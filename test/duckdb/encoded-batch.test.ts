@@ -92,4 +92,28 @@ describe('DuckDB event log: an encoded batch', () => {
       );
     });
   });
+
+  it('packs the parts of many requests into shared data chunks, each row exact (parts of 1 to 700 rows, 5,000 events)', async () => {
+    await withDuckDbStore(async (store) => {
+      const events = Array.from({ length: 5000 }, (_, i) => ({ ...edgeEvent(i), nodeId: 'packed-node', batchSeq: 4 }));
+      const encoder = new EventChunkEncoder();
+      const parts: BatchPart[] = [];
+      for (let start = 0, size = 1; start < events.length; start += size, size = (size * 7 + 3) % 700 || 1) {
+        const run = events.slice(start, start + size);
+        const [chunk] = encoder.encode(run);
+        parts.push({ chunk: chunk!, sourceId: `source-${parts.length % 3}`, nodeId: 'packed-node', batchSeq: 4, firstPosition: start, personIds: run.map((e) => e.personId) });
+      }
+      assert.ok(parts.length > 10);
+      await store.append(EventBatch.fromParts(parts, events.map((e) => e.messageId)));
+      const back: StoredEvent[] = [];
+      for await (const batch of store.batchesAfter('packed-node', 0)) back.push(...batch.events);
+      const sourceOf = new Map(parts.flatMap((part) => Array.from({ length: part.chunk.rows }, (_, r) => [part.firstPosition + r, part.sourceId] as const)));
+      const expected = events.map((e, i) => ({ ...e, sourceId: sourceOf.get(i)! }));
+      assertRowsMatch(
+        back.map((e, i) => Object.fromEntries(EVENT_COLUMNS.map((c) => [c.name, c.read(e, i)]))),
+        expected,
+        EVENT_COLUMNS,
+      );
+    });
+  });
 });

@@ -5,17 +5,17 @@ import {
   ENCODED_CHUNK_ROWS,
   ENCODED_COLUMNS,
   INLINE_STRING_BYTES,
+  isNullAt,
   kindOf,
   LAYOUT_FIELDS,
   rowBytes,
   STRING_ENTRY_BYTES,
   validityBytes,
-  type EncodedChunk,
 } from '../encoded/chunk.js';
 import type { BatchPart, EventBatch } from '../encoded/event-batch.js';
 
 /**
- * A batch into the Appender as data chunks, one per encoded part, a column at a time with one native copy each.
+ * A batch into the Appender as data chunks of whole encoded parts, a column at a time with a native copy per part.
  *
  * Why: the Appender's per-value calls (`appendVarchar`, `appendNull`, … and `endRow`) cost 150–250 ns each across
  * the N-API boundary, ~8.6 µs per event at 42 columns. The event-level columns arrive already in the vectors'
@@ -43,7 +43,7 @@ const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
 const CHUNK_TYPES = EVENT_COLUMNS.map((column) => VECTOR_TYPES[column.type]);
 /** For each event-log column, its index among the encoded columns (-1: a batch column). */
 const ENCODED_INDEX = EVENT_COLUMNS.map((column) => ENCODED_COLUMNS.indexOf(column));
-/** The string buffer kept between appends; one grown past it (very long person ids) is let go. */
+/** The string buffer kept between appends; one grown past it (a chunk of very large events) is let go. */
 const HEAP_KEEP_BYTES = 4 << 20;
 
 type BatchValue = string | number;
@@ -66,32 +66,49 @@ export class EventChunkWriter {
   private readonly fixed = new ArrayBuffer(CHUNK_ROWS * 8);
   private readonly fixedWords = new Uint32Array(this.fixed);
   private readonly fixedInts = new Int32Array(this.fixed);
+  /** Signed words: a set top bit read back from a Uint32Array is no int32 (TurboFan deoptimised: "lost precision"). */
+  private readonly validity = new Int32Array(Math.ceil(CHUNK_ROWS / 32));
   private chunk: DuckDBDataChunk | null = null;
-  /** The UTF-8 of one batch column's long strings (person ids). */
-  private heap = Buffer.allocUnsafe(1 << 16);
+  /** One column's long strings, gathered from the chunk's parts (or encoded here, for batch columns). */
+  private heap = Buffer.allocUnsafe(1 << 20);
 
-  /** Appends the batch's parts; throws what DuckDB throws, rows then belong to no one. */
+  /**
+   * Appends the batch's parts, as many whole parts per data chunk as fit: a request's part is ~500 rows, and
+   * the Appender's flush (closeSync) cost ~0.9 µs more per event with chunks that small (bench:ingest, 1M events).
+   * Throws what DuckDB throws; rows then belong to no one.
+   */
   append(appender: DuckDBAppender, batch: EventBatch): void {
     try {
-      for (const part of batch.parts()) {
-        const chunk = this.emptyChunk(part.chunk.rows);
-        for (let c = 0; c < EVENT_COLUMNS.length; c++) {
-          const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-          const encoded = ENCODED_INDEX[c]!;
-          if (encoded >= 0) this.copyColumn(vector, part.chunk, encoded);
-          else this.fillBatchColumn(vector, EVENT_COLUMNS[c]!.name, EVENT_COLUMNS[c]!.type, part);
+      const parts = batch.parts();
+      for (let next = 0; next < parts.length; ) {
+        const group = [parts[next]!];
+        let rows = parts[next++]!.chunk.rows;
+        while (next < parts.length && rows + parts[next]!.chunk.rows <= CHUNK_ROWS) {
+          rows += parts[next]!.chunk.rows;
+          group.push(parts[next++]!);
         }
-        appender.appendDataChunk(chunk);
+        this.appendGroup(appender, group, rows);
       }
     } finally {
       this.values.fill(0); // hold no person id past the append
       this.chunk?.reset(); // nor its strings: the heap is native memory, freed when V8 collects the chunk, if ever
-      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 16);
+      if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 20);
     }
   }
 
+  private appendGroup(appender: DuckDBAppender, group: BatchPart[], rows: number): void {
+    const chunk = this.emptyChunk(rows);
+    for (let c = 0; c < EVENT_COLUMNS.length; c++) {
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+      const encoded = ENCODED_INDEX[c]!;
+      if (encoded >= 0) this.copyColumn(vector, group, encoded, rows);
+      else this.fillBatchColumn(vector, EVENT_COLUMNS[c]!.name, EVENT_COLUMNS[c]!.type, group, rows);
+    }
+    appender.appendDataChunk(chunk);
+  }
+
   /**
-   * The writer's one chunk, emptied. Reused rather than created per part: a chunk's native memory (~100 KB of
+   * The writer's one chunk, emptied. Reused rather than created per append: a chunk's native memory (~100 KB of
    * vectors plus its string heaps) goes back only when V8 finalises the wrapper, which a small heap rarely does.
    * The Appender copies what it is given (strings included), so emptying the chunk after each append is safe.
    */
@@ -102,40 +119,77 @@ export class EventChunkWriter {
     return this.chunk;
   }
 
-  private copyColumn(vector: Vector, chunk: EncodedChunk, column: number): void {
-    const { rows, bytes, layout } = chunk;
-    const data = layout[column * LAYOUT_FIELDS]!;
-    const validity = layout[column * LAYOUT_FIELDS + 3]!;
+  /** One encoded column of every part, each at its rows: values copied as they are, validity merged bit by bit. */
+  private copyColumn(vector: Vector, group: BatchPart[], column: number, rows: number): void {
     const kind = kindOf(ENCODED_COLUMNS[column]!.type);
-    if (kind === 'string') {
-      this.copyStrings(vector, chunk, column);
-    } else {
-      bindings.copy_data_to_vector(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset + data, rows * rowBytes(kind));
+    if (kind === 'string') this.copyStrings(vector, group, column, rows);
+    let hasNulls = false;
+    let firstRow = 0;
+    for (const { chunk } of group) {
+      const { bytes, layout } = chunk;
+      if (kind !== 'string') {
+        const width = rowBytes(kind);
+        const data = layout[column * LAYOUT_FIELDS]!;
+        bindings.copy_data_to_vector(vector, firstRow * width, bytes.buffer as ArrayBuffer, bytes.byteOffset + data, chunk.rows * width);
+      }
+      if (layout[column * LAYOUT_FIELDS + 3]! >= 0) hasNulls = true;
+      firstRow += chunk.rows;
     }
-    if (validity >= 0) {
-      bindings.vector_ensure_validity_writable(vector);
-      bindings.copy_data_to_vector_validity(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset + validity, validityBytes(rows));
-    }
+    if (hasNulls) this.copyValidity(vector, group, column, rows);
   }
 
-  /** The entries are copied, then pointed at the heap's copy in DuckDB: the chunk itself stays as encoded. */
-  private copyStrings(vector: Vector, chunk: EncodedChunk, column: number): void {
-    const { rows, bytes, layout } = chunk;
-    const data = layout[column * LAYOUT_FIELDS]!;
-    const heap = layout[column * LAYOUT_FIELDS + 1]!;
-    const heapBytes = layout[column * LAYOUT_FIELDS + 2]!;
-    const { entries, entryWords } = this;
-    entries.set(bytes.subarray(data, data + rows * STRING_ENTRY_BYTES));
-    if (heapBytes > 0) this.pointIntoVectorHeap(vector, bytes.subarray(heap, heap + heapBytes), rows, (word) => entryWords[word + 2]!);
+  private copyValidity(vector: Vector, group: BatchPart[], column: number, rows: number): void {
+    const { validity } = this;
+    validity.fill(-1);
+    let firstRow = 0;
+    for (const { chunk } of group) {
+      const at = chunk.layout[column * LAYOUT_FIELDS + 3]!;
+      if (at >= 0) {
+        for (let r = 0; r < chunk.rows; r++) {
+          if (!isNullAt(chunk.bytes, at, r)) continue;
+          const row = firstRow + r;
+          validity[row >>> 5]! &= ~(1 << (row & 31));
+        }
+      }
+      firstRow += chunk.rows;
+    }
+    bindings.vector_ensure_validity_writable(vector);
+    bindings.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validityBytes(rows));
+  }
+
+  /** The parts' entries side by side, their heaps gathered into one; the chunks themselves stay as encoded. */
+  private copyStrings(vector: Vector, group: BatchPart[], column: number, rows: number): void {
+    const { entries, entryWords, longOffsets } = this;
+    let firstRow = 0;
+    let heapUsed = 0;
+    for (const { chunk } of group) {
+      const { bytes, layout } = chunk;
+      const data = layout[column * LAYOUT_FIELDS]!;
+      const heap = layout[column * LAYOUT_FIELDS + 1]!;
+      const heapBytes = layout[column * LAYOUT_FIELDS + 2]!;
+      entries.set(bytes.subarray(data, data + chunk.rows * STRING_ENTRY_BYTES), firstRow * STRING_ENTRY_BYTES);
+      if (heapBytes > 0) {
+        if (this.heap.length - heapUsed < heapBytes) this.growHeap(heapUsed, heapBytes);
+        this.heap.set(bytes.subarray(heap, heap + heapBytes), heapUsed);
+        for (let r = firstRow; r < firstRow + chunk.rows; r++) {
+          const word = (r * STRING_ENTRY_BYTES) >>> 2;
+          if (entryWords[word]! > INLINE_STRING_BYTES) longOffsets[r] = heapUsed + entryWords[word + 2]!;
+        }
+        heapUsed += heapBytes;
+      }
+      firstRow += chunk.rows;
+    }
+    if (heapUsed > 0) this.pointIntoVectorHeap(vector, this.heap.subarray(0, heapUsed), rows);
     bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * STRING_ENTRY_BYTES);
   }
 
   /**
    * DuckDB copies `heap` into the vector's own string heap as row 0's value; each long entry (length > 12) then gets
-   * that copy's address plus its offset (row 0's entry is rewritten by the caller's copy, the allocation stays).
+   * that copy's address plus its offset, `longOffsets[row]` (row 0's entry is rewritten by the caller's copy, the
+   * allocation stays).
    */
-  private pointIntoVectorHeap(vector: Vector, heap: Uint8Array, rows: number, offsetOf: (word: number) => number): void {
-    const { entryWords } = this;
+  private pointIntoVectorHeap(vector: Vector, heap: Uint8Array, rows: number): void {
+    const { entryWords, longOffsets } = this;
     bindings.vector_assign_string_element_len(vector, 0, heap);
     const head = bindings.vector_get_data(vector, STRING_ENTRY_BYTES); // a copy of row 0's entry: its pointer
     const pointer = new DataView(head.buffer, head.byteOffset, STRING_ENTRY_BYTES);
@@ -144,17 +198,20 @@ export class EventChunkWriter {
     for (let r = 0; r < rows; r++) {
       const word = (r * STRING_ENTRY_BYTES) >>> 2;
       if (entryWords[word]! <= INLINE_STRING_BYTES) continue;
-      const low = baseLow + offsetOf(word);
+      const low = baseLow + longOffsets[r]!;
       entryWords[word + 2] = low >>> 0;
       entryWords[word + 3] = baseHigh + (low >= TWO_32 ? 1 : 0);
     }
   }
 
-  private fillBatchColumn(vector: Vector, name: string, type: LogicalType, part: BatchPart): void {
-    const rows = part.chunk.rows;
+  private fillBatchColumn(vector: Vector, name: string, type: LogicalType, group: BatchPart[], rows: number): void {
     const valueOf = BATCH_VALUES[name];
     if (!valueOf) throw new Error(`no batch value for column ${name}`);
-    for (let r = 0; r < rows; r++) this.values[r] = valueOf(part, r);
+    let firstRow = 0;
+    for (const part of group) {
+      for (let r = 0; r < part.chunk.rows; r++) this.values[firstRow + r] = valueOf(part, r);
+      firstRow += part.chunk.rows;
+    }
     if (type === 'string') return this.fillStrings(vector, rows);
     if (type === 'int') {
       for (let r = 0; r < rows; r++) this.fixedInts[r] = this.values[r] as number;
@@ -175,7 +232,7 @@ export class EventChunkWriter {
     bindings.copy_data_to_vector(vector, 0, this.fixed, 0, rows * 8);
   }
 
-  /** Batch strings (ids: ASCII, mostly the same few values or one per row) encoded here, the encoder's way. */
+  /** Batch strings (ids: ASCII, the same few values or one per row) encoded here, the encoder's way. */
   private fillStrings(vector: Vector, rows: number): void {
     const { entries, entryWords, longOffsets, values } = this;
     entries.fill(0, 0, rows * STRING_ENTRY_BYTES);
@@ -195,7 +252,7 @@ export class EventChunkWriter {
         used += written;
       }
     }
-    if (used > 0) this.pointIntoVectorHeap(vector, this.heap.subarray(0, used), rows, (word) => longOffsets[word >>> 2]!);
+    if (used > 0) this.pointIntoVectorHeap(vector, this.heap.subarray(0, used), rows);
     bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * STRING_ENTRY_BYTES);
   }
 
