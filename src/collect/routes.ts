@@ -4,9 +4,9 @@ import type { Clock } from '../core/clock.js';
 import { batchEnvelopeSchema, DROP_REASONS, incomingEventSchema } from '../core/events.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import { errorResponseSchema } from '../server/error-schema.js';
-import type { CallType } from './pipeline/pipeline.js';
 import { CrumbtrailError } from '../core/errors.js';
 import { registerRawBodyParsers } from './body-parser.js';
+import type { CallType } from './pipeline/pipeline.js';
 import { reviveError } from './worker/prepare-body.js';
 import type { CollectWorkers } from './worker/worker-pool.js';
 import type { WriteKeyAuth } from './write-key.js';
@@ -45,8 +45,9 @@ export interface CollectDeps {
 }
 
 /**
- * The tracking API. The body stays bytes until a collect worker parses, checks and encodes it (off the event loop);
- * then the write key is checked (it may be in the body) and the handler waits for durability. Request schemas are
+ * The tracking API. The body stays bytes until it is prepared: parsed, checked and encoded, on a collect worker
+ * thread or on the event loop (src/collect/worker/). Then the write key is checked (it may be in the body) and the
+ * handler waits for durability. Request schemas are
  * documented from the same zod schemas the pipeline validates with; validation itself happens in the pipeline (per
  * event, with catalogued errors), not in Fastify.
  */
@@ -64,7 +65,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       validatorCompiler: () => (data) => ({ value: data }),
       handler: async (request) => {
         const body = request.body;
-        request.body = undefined; // the bytes move to the worker
+        request.body = undefined; // held by nothing but the preparation from here on
         if (!Buffer.isBuffer(body)) {
           // No body at all: the key decides first, as for any request; then the body is what is wrong.
           await deps.auth.sourceFor(request, null);

@@ -6,12 +6,12 @@ import { sumDrops, type DropCounts } from '../collect/pipeline/pipeline.js';
 import type { IdentityResolver } from '../identity/resolve.js';
 import type { Metrics } from '../ops/metrics.js';
 import { profileDeltas } from '../profiles/delta.js';
-import type { EventStore } from '../store/event-store/port.js';
 import { selectRows } from '../store/event-store/encoded/chunk.js';
 import { EventChunkEncoder } from '../store/event-store/encoded/encoder.js';
 import { EventBatch, type BatchPart } from '../store/event-store/encoded/event-batch.js';
-import { encodeRequest, identityFacts, type EncodedRequest } from './encoded-request.js';
+import type { EventStore } from '../store/event-store/port.js';
 import type { StateBatch, StateStore } from '../store/state-store/port.js';
+import { encodeRequest, identityFacts, type EncodedRequest } from './encoded-request.js';
 import { WriteBuffer, type BufferEntry, type EntryOutcome, type WriteBufferOptions } from './write-buffer.js';
 
 /**
@@ -86,9 +86,9 @@ export class Ingestor {
   }
 
   /** Submit events prepared on this thread (one source's), as one request; resolves once they are durable. */
-  ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
+  async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
     const sourceId = events[0]?.sourceId ?? '';
-    if (events.some((e) => e.sourceId !== sourceId)) throw new Error('one request holds one source\'s events');
+    if (events.some((e) => e.sourceId !== sourceId)) throw new Error('one request holds the events of one source');
     this.encoder ??= new EventChunkEncoder();
     return this.ingestEncoded(encodeRequest(events, events[0]?.receivedAt ?? this.deps.clock.now(), this.encoder), sourceId, drops);
   }

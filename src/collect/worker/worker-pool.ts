@@ -41,7 +41,7 @@ export interface CollectWorkersOptions {
 
 /**
  * Tracking request bodies are parsed, checked and encoded on these threads, so the event loop only routes
- * requests and runs the group commit (docs/architecture.md, "Collect workers"). Each body goes to the ready thread
+ * requests and runs the group commit (docs/architecture.md, ingestion path). Each body goes to the ready thread
  * with the fewest waiting; while none is ready (starting up, or replaced) bodies are prepared on the event loop, the
  * same way. A thread that dies fails its waiting requests (500, CT_INTERNAL: the clients resend) and is replaced;
  * one that dies before it was ever ready is not (it would fail again), and the event loop carries on alone.
@@ -72,7 +72,11 @@ export class CollectWorkers {
     for (const w of this.workers) if (w.ready && (worker === null || w.pending.size < worker.pending.size)) worker = w;
     if (worker === null) {
       this.encoder ??= new EventChunkEncoder();
-      return Promise.resolve(prepareBody(body, job, this.options.pipeline, this.encoder));
+      try {
+        return Promise.resolve(prepareBody(body, job, this.options.pipeline, this.encoder));
+      } catch (error) {
+        return Promise.reject(error); // a bug, not bad input: the route answers 500 and logs it
+      }
     }
     const id = this.nextId++;
     const bytes = new Uint8Array(body.byteLength);

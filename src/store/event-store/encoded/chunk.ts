@@ -3,9 +3,11 @@ import { EVENT_COLUMNS, type EventColumn, type EventRow, type LogicalType } from
 /**
  * Events encoded column by column, in the layout DuckDB's vectors use, so the event loop only copies bytes.
  *
- * Why: parsing, checking and encoding a request costs ~10 µs of CPU per event; done on the event loop, it is half of
- * what one core can give at 50,000 events/s. The collect workers (src/collect/worker/) do it on another core and hand
- * the event loop these chunks: a few transferable bytes per event instead of objects to clone.
+ * Why: a request waits ~100 ms for its group commit. As ~40-field event objects it outlived young collections and
+ * was copied by them, and the flush then encoded every value for DuckDB. Encoded once, right after it is prepared
+ * (on a collect worker thread, src/collect/worker/, or on the event loop), it waits as a few buffers and the flush
+ * copies them (10–20% less CPU per event in bench:ingest, docs/benchmarks.md session 9); a worker hands them over
+ * by transfer, without cloning.
  *
  * A chunk holds at most ENCODED_CHUNK_ROWS rows (DuckDB's vector size) and the columns an event decides on its own
  * (ENCODED_COLUMNS); the batch columns (source, node, batch, position, person) are only known at the flush. Per column:

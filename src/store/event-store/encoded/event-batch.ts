@@ -15,6 +15,7 @@ export interface BatchPart {
   personIds: readonly string[];
 }
 
+/** Encodes batches given as event objects (on the event loop: imports, migration, tests). */
 let mainThreadEncoder: EventChunkEncoder | null = null;
 
 /**
@@ -42,12 +43,7 @@ export class EventBatch {
   }
 
   static fromEvents(events: readonly StoredEvent[]): EventBatch {
-    return new EventBatch(
-      events.length,
-      events.map((e) => e.messageId),
-      null,
-      events,
-    );
+    return new EventBatch(events.length, events.map((e) => e.messageId), null, events);
   }
 
   /** The batch as encoded parts (events given as objects are encoded on this thread, the first time). */
