@@ -1,6 +1,6 @@
 import type { EventType, IdentityFacts, PreparedEvent } from '../core/events.js';
 import type { EncodedChunk } from '../store/event-store/encoded/chunk.js';
-import type { EventChunkEncoder } from '../store/event-store/encoded/encoder.js';
+import { encoderOfThisThread } from '../store/event-store/encoded/encoder.js';
 
 /**
  * One request's events as the flush takes them: their columns encoded (store/event-store/encoded/chunk.ts), and
@@ -22,10 +22,10 @@ export interface EncodedRequest {
 
 const NO_TRAITS: Record<string, unknown> = Object.freeze({});
 
-export function encodeRequest(events: readonly PreparedEvent[], receivedAt: number, encoder: EventChunkEncoder): EncodedRequest {
+export function encodeRequest(events: readonly PreparedEvent[], receivedAt: number): EncodedRequest {
   return {
     count: events.length,
-    chunks: encoder.encode(events),
+    chunks: encoderOfThisThread().encode(events),
     messageIds: events.map((e) => e.messageId),
     types: events.map((e) => e.type),
     userIds: events.map((e) => e.userId),

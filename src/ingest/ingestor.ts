@@ -7,7 +7,6 @@ import type { IdentityResolver } from '../identity/resolve.js';
 import type { Metrics } from '../ops/metrics.js';
 import { profileDeltas } from '../profiles/delta.js';
 import { selectRows } from '../store/event-store/encoded/chunk.js';
-import { EventChunkEncoder } from '../store/event-store/encoded/encoder.js';
 import { EventBatch, type BatchPart } from '../store/event-store/encoded/event-batch.js';
 import type { EventStore } from '../store/event-store/port.js';
 import type { StateBatch, StateStore } from '../store/state-store/port.js';
@@ -58,8 +57,6 @@ export class Ingestor {
   private nextSeq = 1;
   private needsRecovery = true;
   private lastLagSeconds = 0;
-  /** Encodes events prepared on this thread (imports, tests); the server's requests arrive encoded. */
-  private encoder: EventChunkEncoder | null = null;
 
   constructor(private readonly deps: IngestorDeps) {
     this.buffer = new WriteBuffer((entries) => this.flush(entries), deps.buffer, (depth) => deps.metrics.bufferDepth.set(depth));
@@ -89,8 +86,7 @@ export class Ingestor {
   async ingest(events: PreparedEvent[], drops: DropCounts): Promise<IngestResult> {
     const sourceId = events[0]?.sourceId ?? '';
     if (events.some((e) => e.sourceId !== sourceId)) throw new Error('one request holds the events of one source');
-    this.encoder ??= new EventChunkEncoder();
-    return this.ingestEncoded(encodeRequest(events, events[0]?.receivedAt ?? this.deps.clock.now(), this.encoder), sourceId, drops);
+    return this.ingestEncoded(encodeRequest(events, events[0]?.receivedAt ?? this.deps.clock.now()), sourceId, drops);
   }
 
   /** Replay event-log batches the state store has not applied (after a crash or a failed state write). */

@@ -2,16 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeRequest } from '../../src/ingest/encoded-request.js';
 import { WriteBuffer, type BufferEntry, type EntryOutcome } from '../../src/ingest/write-buffer.js';
-import { EventChunkEncoder } from '../../src/store/event-store/encoded/encoder.js';
 import { preparedEvent } from '../support/events.js';
 
 // Group commit timing, on an injected clock: the interval is a minute, so no real timer can fire during a test.
 
 const INTERVAL_MS = 60_000;
-const encoder = new EventChunkEncoder();
 
 function entry(id: string): BufferEntry {
-  return { request: encodeRequest([preparedEvent({ messageId: id })], 0, encoder), sourceId: 'default', drops: {} };
+  return { request: encodeRequest([preparedEvent({ messageId: id })], 0), sourceId: 'default', drops: {} };
 }
 
 /** A buffer whose flushes wait until released, recording what each flush took. */

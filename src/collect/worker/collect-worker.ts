@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { EventChunkEncoder } from '../../store/event-store/encoded/encoder.js';
 import { openGeoLookup } from '../geoip.js';
 import { CollectPipeline } from '../pipeline/pipeline.js';
 import { READY_ID, type JobMessage, type ReplyMessage, type WorkerSetup } from './collect-worker-protocol.js';
@@ -9,13 +8,12 @@ import { prepareBody } from './prepare-body.js';
 
 const setup = workerData as WorkerSetup;
 const pipeline = new CollectPipeline(setup.geoipDb ? await openGeoLookup(setup.geoipDb) : null);
-const encoder = new EventChunkEncoder();
 const port = parentPort!;
 
 port.on('message', (job: JobMessage) => {
   let reply: ReplyMessage;
   try {
-    reply = { id: job.id, result: prepareBody(job.body, job, pipeline, encoder) };
+    reply = { id: job.id, result: prepareBody(job.body, job, pipeline) };
   } catch (error) {
     // A bug, not bad input: this request fails (500, logged on the event loop); the thread goes on.
     reply = { id: job.id, failure: { message: (error as Error).message, stack: (error as Error).stack } };

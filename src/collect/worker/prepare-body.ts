@@ -1,6 +1,5 @@
 import { CrumbtrailError, type ErrorCode } from '../../core/errors.js';
 import { encodeRequest, type EncodedRequest } from '../../ingest/encoded-request.js';
-import type { EventChunkEncoder } from '../../store/event-store/encoded/encoder.js';
 import { parseJsonBody } from '../body-parser.js';
 import type { CallType, CollectPipeline, DropCounts } from '../pipeline/pipeline.js';
 
@@ -29,7 +28,7 @@ export type PreparedBody =
   | { ok: false; bodyWriteKey: string | null; stage: 'parse' | 'events'; error: ErrorRecord };
 
 /** Decompress, decode, parse, check, normalise and encode one body (a collect worker's job, or the event loop's). */
-export function prepareBody(raw: Uint8Array, job: BodyJob, pipeline: CollectPipeline, encoder: EventChunkEncoder): PreparedBody {
+export function prepareBody(raw: Uint8Array, job: BodyJob, pipeline: CollectPipeline): PreparedBody {
   let body: unknown;
   try {
     body = parseJsonBody(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), job.contentEncoding);
@@ -40,7 +39,7 @@ export function prepareBody(raw: Uint8Array, job: BodyJob, pipeline: CollectPipe
   try {
     // The source is only known once the write key is checked; the ingestor gives the batch its source.
     const prepared = pipeline.prepare(body, job.call, { sourceId: '', receivedAt: job.receivedAt, requestIp: job.requestIp });
-    return { ok: true, bodyWriteKey, request: encodeRequest(prepared.events, job.receivedAt, encoder), drops: prepared.drops };
+    return { ok: true, bodyWriteKey, request: encodeRequest(prepared.events, job.receivedAt), drops: prepared.drops };
   } catch (error) {
     return { ok: false, bodyWriteKey, stage: 'events', error: errorRecord(error) };
   }

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CrumbtrailError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { EventChunkEncoder } from '../../store/event-store/encoded/encoder.js';
 import type { CollectPipeline } from '../pipeline/pipeline.js';
 import { READY_ID, type JobMessage, type ReplyMessage, type WorkerSetup } from './collect-worker-protocol.js';
 import { prepareBody, type BodyJob, type PreparedBody } from './prepare-body.js';
@@ -50,7 +49,6 @@ export class CollectWorkers {
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
   private closing = false;
-  private encoder: EventChunkEncoder | null = null;
 
   constructor(private readonly options: CollectWorkersOptions) {
     for (let i = 0; i < options.size; i++) this.workers.push(this.spawn());
@@ -71,9 +69,8 @@ export class CollectWorkers {
     let worker: PoolWorker | null = null;
     for (const w of this.workers) if (w.ready && (worker === null || w.pending.size < worker.pending.size)) worker = w;
     if (worker === null) {
-      this.encoder ??= new EventChunkEncoder();
       try {
-        return Promise.resolve(prepareBody(body, job, this.options.pipeline, this.encoder));
+        return Promise.resolve(prepareBody(body, job, this.options.pipeline));
       } catch (error) {
         return Promise.reject(error); // a bug, not bad input: the route answers 500 and logs it
       }

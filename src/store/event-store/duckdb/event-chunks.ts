@@ -2,6 +2,7 @@ import bindings, { type Vector } from '@duckdb/node-bindings';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 import { EVENT_COLUMNS, type LogicalType } from '../columns.js';
 import {
+  BATCH_COLUMN_NAMES,
   ENCODED_CHUNK_ROWS,
   ENCODED_COLUMNS,
   INLINE_STRING_BYTES,
@@ -11,7 +12,10 @@ import {
   rowBytes,
   STRING_ENTRY_BYTES,
   validityBytes,
+  type ColumnKind,
+  type EncodedChunk,
 } from '../encoded/chunk.js';
+import { encoderOfThisThread, type ColumnFill } from '../encoded/encoder.js';
 import type { BatchPart, EventBatch } from '../encoded/event-batch.js';
 
 /**
@@ -22,13 +26,12 @@ import type { BatchPart, EventBatch } from '../encoded/event-batch.js';
  * layout (src/store/event-store/encoded/chunk.ts, encoded by the collect workers), so they are copied as they are:
  * fixed-width values and validity masks in one call each, long strings as one heap that DuckDB copies into the
  * vector's string heap (as row 0's value), after which each row's `duckdb_string_t` is pointed into that copy. The
- * batch columns (source, node, batch, position, person) are encoded here, from the part's values.
+ * batch columns (source, node, batch, position, person) are encoded here by the same encoder, then copied the same way.
  */
 
 const CHUNK_ROWS = bindings.vector_size();
 if (CHUNK_ROWS < ENCODED_CHUNK_ROWS) throw new Error(`DuckDB's vector size is ${CHUNK_ROWS}; encoded chunks hold ${ENCODED_CHUNK_ROWS} rows`);
 const TWO_32 = 2 ** 32;
-const SEQUENCE_ERROR = 'a batch sequence number outside what DuckDB stores';
 
 const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
   string: VARCHAR,
@@ -41,41 +44,50 @@ const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
   bool: BOOLEAN,
 };
 const CHUNK_TYPES = EVENT_COLUMNS.map((column) => VECTOR_TYPES[column.type]);
-/** For each event-log column, its index among the encoded columns (-1: a batch column). */
+const BATCH_COLUMNS = EVENT_COLUMNS.filter((column) => BATCH_COLUMN_NAMES.has(column.name));
+const KINDS = EVENT_COLUMNS.map((column) => kindOf(column.type));
+/** For each event-log column, where it is: among the parts' encoded columns, or (-1) among the batch columns. */
 const ENCODED_INDEX = EVENT_COLUMNS.map((column) => ENCODED_COLUMNS.indexOf(column));
+const BATCH_INDEX = EVENT_COLUMNS.map((column) => BATCH_COLUMNS.indexOf(column));
 /** The string buffer kept between appends; one grown past it (a chunk of very large events) is let go. */
 const HEAP_KEEP_BYTES = 4 << 20;
 
-type BatchValue = string | number;
-
 /** Where a batch column's value comes from. */
-const BATCH_VALUES: Record<string, (part: BatchPart, row: number) => BatchValue> = {
+const BATCH_VALUES: Record<string, (part: BatchPart, row: number) => string | number> = {
   source_id: (part) => part.sourceId,
   node_id: (part) => part.nodeId,
   batch_seq: (part) => part.batchSeq,
   batch_pos: (part, row) => part.firstPosition + row,
   person_id: (part, row) => part.personIds[row]!,
 };
+for (const column of BATCH_COLUMNS) if (!BATCH_VALUES[column.name]) throw new Error(`no batch value for column ${column.name}`);
+
+/** The group's batch columns, part after part. */
+function batchFill(group: readonly BatchPart[]): ColumnFill {
+  return (column, values) => {
+    const valueOf = BATCH_VALUES[column.name]!;
+    let firstRow = 0;
+    for (const part of group) {
+      for (let r = 0; r < part.chunk.rows; r++) values[firstRow + r] = valueOf(part, r);
+      firstRow += part.chunk.rows;
+    }
+  };
+}
 
 /** One per writer connection: its buffers are reused from batch to batch, so appends must not interleave. */
 export class EventChunkWriter {
-  private readonly values: BatchValue[] = new Array<BatchValue>(CHUNK_ROWS).fill(0);
   private readonly entries = new Uint8Array(CHUNK_ROWS * STRING_ENTRY_BYTES);
   private readonly entryWords = new Uint32Array(this.entries.buffer);
   private readonly longOffsets = new Uint32Array(CHUNK_ROWS);
-  private readonly fixed = new ArrayBuffer(CHUNK_ROWS * 8);
-  private readonly fixedWords = new Uint32Array(this.fixed);
-  private readonly fixedInts = new Int32Array(this.fixed);
   /** Signed words: a set top bit read back from a Uint32Array is no int32 (TurboFan deoptimised: "lost precision"). */
   private readonly validity = new Int32Array(Math.ceil(CHUNK_ROWS / 32));
   private chunk: DuckDBDataChunk | null = null;
-  /** One column's long strings, gathered from the chunk's parts (or encoded here, for batch columns). */
+  /** One column's long strings, gathered from the chunk's parts. */
   private heap = Buffer.allocUnsafe(1 << 20);
 
   /**
-   * Appends the batch's parts, as many whole parts per data chunk as fit: a request's part is ~500 rows, and
-   * the Appender's flush (closeSync) cost ~0.9 µs more per event with chunks that small (bench:ingest, 1M events).
-   * Throws what DuckDB throws; rows then belong to no one.
+   * Appends the batch's parts, as many whole parts per data chunk as fit (a request's part is ~500 rows): fewer,
+   * fuller chunks and native calls. Throws what DuckDB throws; rows then belong to no one.
    */
   append(appender: DuckDBAppender, batch: EventBatch): void {
     try {
@@ -90,19 +102,20 @@ export class EventChunkWriter {
         this.appendGroup(appender, group, rows);
       }
     } finally {
-      this.values.fill(0); // hold no person id past the append
-      this.chunk?.reset(); // nor its strings: the heap is native memory, freed when V8 collects the chunk, if ever
+      this.chunk?.reset(); // hold none of its strings: the heap is native memory, freed when V8 collects the chunk, if ever
       if (this.heap.length > HEAP_KEEP_BYTES) this.heap = Buffer.allocUnsafe(1 << 20);
     }
   }
 
   private appendGroup(appender: DuckDBAppender, group: BatchPart[], rows: number): void {
     const chunk = this.emptyChunk(rows);
+    const parts = group.map((part) => part.chunk);
+    const batchColumns = [encoderOfThisThread().encodeColumns(BATCH_COLUMNS, rows, batchFill(group))];
     for (let c = 0; c < EVENT_COLUMNS.length; c++) {
       const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
       const encoded = ENCODED_INDEX[c]!;
-      if (encoded >= 0) this.copyColumn(vector, group, encoded, rows);
-      else this.fillBatchColumn(vector, EVENT_COLUMNS[c]!.name, EVENT_COLUMNS[c]!.type, group, rows);
+      if (encoded >= 0) this.copyColumn(vector, parts, encoded, KINDS[c]!, rows);
+      else this.copyColumn(vector, batchColumns, BATCH_INDEX[c]!, KINDS[c]!, rows);
     }
     appender.appendDataChunk(chunk);
   }
@@ -119,30 +132,28 @@ export class EventChunkWriter {
     return this.chunk;
   }
 
-  /** One encoded column of every part, each at its rows: values copied as they are, validity merged bit by bit. */
-  private copyColumn(vector: Vector, group: BatchPart[], column: number, rows: number): void {
-    const kind = kindOf(ENCODED_COLUMNS[column]!.type);
-    if (kind === 'string') this.copyStrings(vector, group, column, rows);
+  /** Column `column` of each chunk, each at its rows: values copied as they are, validity merged bit by bit. */
+  private copyColumn(vector: Vector, chunks: EncodedChunk[], column: number, kind: ColumnKind, rows: number): void {
+    if (kind === 'string') this.copyStrings(vector, chunks, column, rows);
     let hasNulls = false;
     let firstRow = 0;
-    for (const { chunk } of group) {
-      const { bytes, layout } = chunk;
+    for (const { rows: chunkRows, bytes, layout } of chunks) {
       if (kind !== 'string') {
         const width = rowBytes(kind);
         const data = layout[column * LAYOUT_FIELDS]!;
-        bindings.copy_data_to_vector(vector, firstRow * width, bytes.buffer as ArrayBuffer, bytes.byteOffset + data, chunk.rows * width);
+        bindings.copy_data_to_vector(vector, firstRow * width, bytes.buffer as ArrayBuffer, bytes.byteOffset + data, chunkRows * width);
       }
       if (layout[column * LAYOUT_FIELDS + 3]! >= 0) hasNulls = true;
-      firstRow += chunk.rows;
+      firstRow += chunkRows;
     }
-    if (hasNulls) this.copyValidity(vector, group, column, rows);
+    if (hasNulls) this.copyValidity(vector, chunks, column, rows);
   }
 
-  private copyValidity(vector: Vector, group: BatchPart[], column: number, rows: number): void {
+  private copyValidity(vector: Vector, chunks: EncodedChunk[], column: number, rows: number): void {
     const { validity } = this;
     validity.fill(-1);
     let firstRow = 0;
-    for (const { chunk } of group) {
+    for (const chunk of chunks) {
       const at = chunk.layout[column * LAYOUT_FIELDS + 3]!;
       if (at >= 0) {
         for (let r = 0; r < chunk.rows; r++) {
@@ -157,12 +168,12 @@ export class EventChunkWriter {
     bindings.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validityBytes(rows));
   }
 
-  /** The parts' entries side by side, their heaps gathered into one; the chunks themselves stay as encoded. */
-  private copyStrings(vector: Vector, group: BatchPart[], column: number, rows: number): void {
+  /** The chunks' entries side by side, their heaps gathered into one; the chunks themselves stay as encoded. */
+  private copyStrings(vector: Vector, chunks: EncodedChunk[], column: number, rows: number): void {
     const { entries, entryWords, longOffsets } = this;
     let firstRow = 0;
     let heapUsed = 0;
-    for (const { chunk } of group) {
+    for (const chunk of chunks) {
       const { bytes, layout } = chunk;
       const data = layout[column * LAYOUT_FIELDS]!;
       const heap = layout[column * LAYOUT_FIELDS + 1]!;
@@ -202,58 +213,6 @@ export class EventChunkWriter {
       entryWords[word + 2] = low >>> 0;
       entryWords[word + 3] = baseHigh + (low >= TWO_32 ? 1 : 0);
     }
-  }
-
-  private fillBatchColumn(vector: Vector, name: string, type: LogicalType, group: BatchPart[], rows: number): void {
-    const valueOf = BATCH_VALUES[name];
-    if (!valueOf) throw new Error(`no batch value for column ${name}`);
-    let firstRow = 0;
-    for (const part of group) {
-      for (let r = 0; r < part.chunk.rows; r++) this.values[firstRow + r] = valueOf(part, r);
-      firstRow += part.chunk.rows;
-    }
-    if (type === 'string') return this.fillStrings(vector, rows);
-    if (type === 'int') {
-      for (let r = 0; r < rows; r++) this.fixedInts[r] = this.values[r] as number;
-      return bindings.copy_data_to_vector(vector, 0, this.fixed, 0, rows * 4);
-    }
-    if (type === 'bigint') return this.fillBigint(vector, rows);
-    throw new Error(`batch column ${name} has type ${type}`);
-  }
-
-  private fillBigint(vector: Vector, rows: number): void {
-    for (let r = 0; r < rows; r++) {
-      const value = this.values[r] as number;
-      if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${SEQUENCE_ERROR}: ${String(value)}`);
-      const high = Math.floor(value / TWO_32);
-      this.fixedWords[r * 2] = value - high * TWO_32;
-      this.fixedWords[r * 2 + 1] = high;
-    }
-    bindings.copy_data_to_vector(vector, 0, this.fixed, 0, rows * 8);
-  }
-
-  /** Batch strings (ids: ASCII, the same few values or one per row) encoded here, the encoder's way. */
-  private fillStrings(vector: Vector, rows: number): void {
-    const { entries, entryWords, longOffsets, values } = this;
-    entries.fill(0, 0, rows * STRING_ENTRY_BYTES);
-    let used = 0;
-    for (let r = 0; r < rows; r++) {
-      const text = values[r] as string;
-      const at = r * STRING_ENTRY_BYTES;
-      if (this.heap.length - used < text.length * 3) this.growHeap(used, text.length * 3);
-      const written = this.heap.write(text, used);
-      entryWords[at >>> 2] = written;
-      const heap = this.heap;
-      if (written <= INLINE_STRING_BYTES) {
-        for (let i = 0; i < written; i++) entries[at + 4 + i] = heap[used + i]!;
-      } else {
-        for (let i = 0; i < 4; i++) entries[at + 4 + i] = heap[used + i]!; // the prefix
-        longOffsets[r] = used;
-        used += written;
-      }
-    }
-    if (used > 0) this.pointIntoVectorHeap(vector, this.heap.subarray(0, used), rows);
-    bindings.copy_data_to_vector(vector, 0, entries.buffer, 0, rows * STRING_ENTRY_BYTES);
   }
 
   private growHeap(used: number, needed: number): void {

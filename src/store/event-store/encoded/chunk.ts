@@ -54,6 +54,11 @@ export function kindOf(type: LogicalType): ColumnKind {
   }
 }
 
+/** What an int64 column's values are multiplied by: times are epoch ms in JS and µs in TIMESTAMP. */
+export function int64Scale(type: LogicalType): number {
+  return type === 'time' || type === 'nullable_time' ? 1000 : 1;
+}
+
 /** Bytes per row in a column's data section. */
 export function rowBytes(kind: ColumnKind): number {
   return kind === 'string' ? STRING_ENTRY_BYTES : kind === 'bool' ? 1 : kind === 'int32' ? 4 : 8;
@@ -85,17 +90,19 @@ export function decodeChunk(chunk: EncodedChunk): EventRow[] {
     const heap = layout[c * LAYOUT_FIELDS + 1]!;
     const validity = layout[c * LAYOUT_FIELDS + 3]!;
     const kind = kindOf(column.type);
+    const width = rowBytes(kind);
+    const scale = int64Scale(column.type);
     for (let r = 0; r < rows; r++) {
       let value: string | number | boolean | null = null;
       if (!isNullAt(bytes, validity, r)) {
-        const at = data + r * rowBytes(kind);
+        const at = data + r * width;
         if (kind === 'string') {
           const length = view.getUint32(at, true);
           const start = length <= INLINE_STRING_BYTES ? at + 4 : heap + view.getUint32(at + 8, true);
           value = utf8.decode(bytes.subarray(start, start + length));
         } else if (kind === 'int64') {
-          const micros = view.getUint32(at, true) + view.getInt32(at + 4, true) * TWO_32;
-          value = Math.round(micros / 1000); // µs → ms: every time was ms × 1000
+          const scaled = view.getUint32(at, true) + view.getInt32(at + 4, true) * TWO_32;
+          value = Math.round(scaled / scale); // µs → ms: every time was ms × 1000
         } else if (kind === 'double') value = view.getFloat64(at, true);
         else if (kind === 'bool') value = bytes[at] === 1;
         else value = view.getInt32(at, true);

@@ -1,6 +1,8 @@
 import type { PreparedEvent, StoredEvent } from '../../../core/events.js';
+import type { EventColumn } from '../columns.js';
 import {
   align8,
+  int64Scale,
   ENCODED_CHUNK_ROWS,
   ENCODED_COLUMNS,
   INLINE_STRING_BYTES,
@@ -14,20 +16,29 @@ import {
 } from './chunk.js';
 
 const TWO_32 = 2 ** 32;
-const INT64_ERROR = 'an event time outside what DuckDB stores';
 /** The scratch buffer kept between requests; one grown past it (a request of very large events) is let go. */
 const SCRATCH_KEEP_BYTES = 8 << 20;
-const COLUMN_KINDS: readonly ColumnKind[] = ENCODED_COLUMNS.map((c) => kindOf(c.type));
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('the event chunk encoder assumes a little-endian machine (as every DuckDB build is)');
 }
 
-type CellValue = string | number | boolean | null;
+export type CellValue = string | number | boolean | null;
+
+/** Puts a column's values for rows 0…n-1 into `values`. */
+export type ColumnFill = (column: EventColumn, values: CellValue[]) => void;
+
+let threadEncoder: EventChunkEncoder | null = null;
+
+/** This thread's encoder (each worker loads its own copy of this module): encoding is synchronous, so one serves all. */
+export function encoderOfThisThread(): EventChunkEncoder {
+  return (threadEncoder ??= new EventChunkEncoder());
+}
 
 /**
- * Encodes prepared events into EncodedChunks (see chunk.ts). One per thread: its scratch buffer is reused from call
- * to call, and each chunk gets a copy of exactly its bytes (which the worker transfers).
+ * Encodes columns into EncodedChunks (see chunk.ts): prepared events' own columns, and the DuckDB writer's batch
+ * columns. Its scratch buffer is reused from call to call, and each chunk gets a copy of exactly its bytes (which a
+ * worker transfers).
  */
 export class EventChunkEncoder {
   private scratch = Buffer.allocUnsafeSlow(1 << 20);
@@ -36,48 +47,51 @@ export class EventChunkEncoder {
   private readonly values: CellValue[] = new Array<CellValue>(ENCODED_CHUNK_ROWS).fill(null);
   private used = 0;
 
+  /** Prepared events' own columns (ENCODED_COLUMNS), a chunk per ENCODED_CHUNK_ROWS events. */
   encode(events: readonly PreparedEvent[]): EncodedChunk[] {
     const chunks: EncodedChunk[] = [];
-    try {
-      for (let start = 0; start < events.length; start += ENCODED_CHUNK_ROWS) {
-        chunks.push(this.encodeChunk(events, start, Math.min(ENCODED_CHUNK_ROWS, events.length - start)));
-      }
-    } finally {
-      this.values.fill(null); // hold no event past the call
-      if (this.scratch.length > SCRATCH_KEEP_BYTES) this.replaceScratch(1 << 20);
+    for (let start = 0; start < events.length; start += ENCODED_CHUNK_ROWS) {
+      const rows = Math.min(ENCODED_CHUNK_ROWS, events.length - start);
+      // Event-level columns read only what a prepared event has (chunk.ts: BATCH_COLUMN_NAMES).
+      const fill: ColumnFill = (column, values) => {
+        for (let r = 0; r < rows; r++) values[r] = column.read(events[start + r] as StoredEvent, start + r);
+      };
+      chunks.push(this.encodeColumns(ENCODED_COLUMNS, rows, fill));
     }
     return chunks;
   }
 
-  private encodeChunk(events: readonly PreparedEvent[], start: number, rows: number): EncodedChunk {
-    const layout = new Int32Array(ENCODED_COLUMNS.length * LAYOUT_FIELDS);
+  /** `rows` rows (at most ENCODED_CHUNK_ROWS) of these columns, each filled by `fill`. */
+  encodeColumns(columns: readonly EventColumn[], rows: number, fill: ColumnFill): EncodedChunk {
+    const layout = new Int32Array(columns.length * LAYOUT_FIELDS);
     this.used = 0;
-    for (let c = 0; c < ENCODED_COLUMNS.length; c++) {
-      const column = ENCODED_COLUMNS[c]!;
-      let nulls = 0;
-      for (let r = 0; r < rows; r++) {
-        // Event-level columns read only what a prepared event has (chunk.ts: BATCH_COLUMN_NAMES).
-        const value = column.read(events[start + r] as StoredEvent, start + r);
-        this.values[r] = value;
-        if (value === null) nulls++;
+    try {
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c]!;
+        fill(column, this.values);
+        let nulls = 0;
+        for (let r = 0; r < rows; r++) if (this.values[r] === null) nulls++;
+        const kind = kindOf(column.type);
+        const data = this.reserve(rows * rowBytes(kind));
+        let heap = this.used;
+        let heapBytes = 0;
+        if (kind === 'string') {
+          heapBytes = this.writeStrings(data, rows);
+          this.used = align8(heap + heapBytes);
+        } else {
+          heap = data; // no heap: an empty section
+          this.writeFixed(column, kind, data, rows);
+        }
+        const validity = nulls > 0 ? this.writeValidity(rows) : -1;
+        layout.set([data, heap, heapBytes, validity], c * LAYOUT_FIELDS);
       }
-      const kind = COLUMN_KINDS[c]!;
-      const data = this.reserve(rows * rowBytes(kind));
-      let heap = this.used;
-      let heapBytes = 0;
-      if (kind === 'string') {
-        heapBytes = this.writeStrings(data, rows);
-        this.used = align8(heap + heapBytes);
-      } else {
-        heap = data; // no heap: an empty section
-        this.writeFixed(kind, data, rows);
-      }
-      const validity = nulls > 0 ? this.writeValidity(rows) : -1;
-      layout.set([data, heap, heapBytes, validity], c * LAYOUT_FIELDS);
+      const bytes = new Uint8Array(this.used);
+      bytes.set(this.scratch.subarray(0, this.used));
+      return { rows, bytes, layout };
+    } finally {
+      this.values.fill(null); // hold no event past the call
+      if (this.scratch.length > SCRATCH_KEEP_BYTES) this.replaceScratch(1 << 20);
     }
-    const bytes = new Uint8Array(this.used);
-    bytes.set(this.scratch.subarray(0, this.used));
-    return { rows, bytes, layout };
   }
 
   /** Room for `bytes` at the end (8-aligned); returns where it starts. */
@@ -136,25 +150,28 @@ export class EventChunkEncoder {
     return heapEnd - heapStart;
   }
 
-  private writeFixed(kind: ColumnKind, data: number, rows: number): void {
+  private writeFixed(column: EventColumn, kind: ColumnKind, data: number, rows: number): void {
     const { values, words, doubles, scratch } = this;
     switch (kind) {
-      case 'int64':
-        // Event times, epoch ms → TIMESTAMP's µs as two 32-bit words, exactly and without a BigInt per value:
-        // year 9999 in µs is past 2^53, so the value is split into words first and each is scaled.
+      case 'int64': {
+        // Times in epoch ms → TIMESTAMP's µs, as two 32-bit words, exactly and without a BigInt per value: year 9999
+        // in µs is past 2^53, so the value is split into words first and each is scaled.
+        const scale = int64Scale(column.type);
+        const outside = (value: number) => new RangeError(`${column.name} outside what DuckDB stores: ${String(value)}`);
         for (let r = 0; r < rows; r++) {
           const value = (values[r] as number | null) ?? 0;
-          if (!Number.isSafeInteger(value)) throw new RangeError(`${INT64_ERROR}: ${String(value)}`);
+          if (!Number.isSafeInteger(value)) throw outside(value);
           const high = Math.floor(value / TWO_32); // negative values: two's complement, the low word stays 0…2^32-1
-          const lowScaled = (value - high * TWO_32) * 1000;
+          const lowScaled = (value - high * TWO_32) * scale;
           const carry = Math.floor(lowScaled / TWO_32);
-          const highScaled = high * 1000 + carry;
-          if (highScaled < -(2 ** 31) || highScaled >= 2 ** 31) throw new RangeError(`${INT64_ERROR}: ${String(value)}`);
+          const highScaled = high * scale + carry;
+          if (highScaled < -(2 ** 31) || highScaled >= 2 ** 31) throw outside(value);
           const word = (data >>> 2) + r * 2;
           words[word] = (lowScaled - carry * TWO_32) | 0;
           words[word + 1] = highScaled;
         }
         return;
+      }
       case 'double':
         for (let r = 0; r < rows; r++) doubles[(data >>> 3) + r] = (values[r] as number | null) ?? 0;
         return;

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../../core/events.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow } from '../columns.js';
 import { decodeChunk, ENCODED_CHUNK_ROWS, type EncodedChunk } from './chunk.js';
-import { EventChunkEncoder } from './encoder.js';
+import { encoderOfThisThread } from './encoder.js';
 
 /** One encoded chunk of a batch, with the batch columns its rows share or were given at the flush. */
 export interface BatchPart {
@@ -14,9 +14,6 @@ export interface BatchPart {
   /** One per row. */
   personIds: readonly string[];
 }
-
-/** Encodes batches given as event objects (on the event loop: imports, migration, tests). */
-let mainThreadEncoder: EventChunkEncoder | null = null;
 
 /**
  * Rows for EventStore.append, in either form, each made from the other only when asked: encoded parts (from the
@@ -67,7 +64,6 @@ export class EventBatch {
 
 /** Runs of events sharing source, node and batch, at most a chunk each, encoded. */
 function encodeEvents(events: readonly StoredEvent[]): BatchPart[] {
-  mainThreadEncoder ??= new EventChunkEncoder();
   const parts: BatchPart[] = [];
   let start = 0;
   while (start < events.length) {
@@ -83,7 +79,7 @@ function encodeEvents(events: readonly StoredEvent[]): BatchPart[] {
       end++;
     }
     const run = events.slice(start, end);
-    const [chunk] = mainThreadEncoder.encode(run);
+    const [chunk] = encoderOfThisThread().encode(run);
     parts.push({
       chunk: chunk!,
       sourceId: first.sourceId,
