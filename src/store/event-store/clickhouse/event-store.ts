@@ -13,6 +13,9 @@ import { replayPages } from './replay-pages.js';
 import { EVENT_SELECT_LIST, MIGRATIONS, eventColumnType, createMigrationsTable, tablesIn, type Tables } from './schema.js';
 import { identifier, sql, trustedSql } from './sql-literals.js';
 
+/** The event columns ClickHouse stores as UInt8. */
+const BOOL_COLUMNS = EVENT_COLUMNS.filter((column) => column.type === 'bool').map((column) => column.name);
+
 /** Int64/UInt64 arrive as JSON strings (output_format_json_quote_64bit_integers = 1, the default). */
 type Int64Text = string | number;
 
@@ -74,16 +77,11 @@ export class ClickHouseEventStore implements EventStore {
   async append(input: AppendInput, whileDurable?: () => Promise<void>): Promise<void> {
     const batch = asEventBatch(input);
     if (batch.count === 0) return whileDurable?.();
-    // ClickHouse takes rows: a batch from the collect workers is decoded here, on the event loop.
-    const rows = batch.rows().map((row) => {
-      const out: Record<string, JsonScalar> = {};
-      for (const column of EVENT_COLUMNS) {
-        const value = row[column.name] ?? null;
-        out[column.name] = typeof value === 'boolean' ? Number(value) : value; // Bool columns are UInt8
-      }
-      return out;
-    });
-    const insert = this.connection.insert(this.tables.events, rows);
+    // ClickHouse takes rows (a batch from the collect workers is decoded here, on the event loop); its Bool columns are
+    // UInt8. The rows are fresh objects, so they are converted in place.
+    const rows = batch.rows();
+    for (const row of rows) for (const name of BOOL_COLUMNS) row[name] = Number(row[name]);
+    const insert = this.connection.insert(this.tables.events, rows as Record<string, JsonScalar>[]);
     // The rows are on their way: the other work runs while ClickHouse writes them. Both settle before this does.
     const [inserted, side] = await Promise.allSettled([insert, Promise.resolve().then(whileDurable)]);
     if (inserted.status === 'rejected') throw inserted.reason;

@@ -53,12 +53,14 @@ export class EventBatch {
     return (this.eventsMemo ??= this.rows().map(rowToStoredEvent));
   }
 
-  /** The batch as rows keyed by column name (times in epoch ms), for engines that take rows. */
+  /** The batch as rows keyed by column name (times in epoch ms), fresh objects, for engines that take rows. */
   rows(): EventRow[] {
-    if (this.partsMemo === null) {
-      return (this.eventsMemo ?? []).map((event, position) => Object.fromEntries(EVENT_COLUMNS.map((c) => [c.name, c.read(event, position)])));
-    }
-    return this.partsMemo.flatMap(decodePart);
+    if (this.partsMemo !== null) return this.partsMemo.flatMap(decodePart);
+    return (this.eventsMemo ?? []).map((event, position) => {
+      const row: EventRow = {};
+      for (const column of EVENT_COLUMNS) row[column.name] = column.read(event, position);
+      return row;
+    });
   }
 }
 
