@@ -36,7 +36,7 @@ export const DEFAULTS = {
   queryMemoryMb: 160,
   /**
    * Threads that parse, check and encode tracking requests beside the event loop (src/collect/worker/); 0 does it on
-   * the event loop. On two cores a thread gains nothing (DuckDB's threads need the second core) and costs ~110 MB
+   * the event loop. On two cores a thread gains little (DuckDB's threads need the second core) and costs 70–110 MB
    * (docs/benchmarks.md, session 9); from four cores on, one per core past the first two, up to four.
    */
   collectWorkers: os.availableParallelism() >= 4 ? Math.min(4, os.availableParallelism() - 2) : 0,

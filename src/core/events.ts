@@ -94,9 +94,8 @@ export interface PreparedEvent extends EventEnrichment {
   sentAt: number | null;
   receivedAt: number;
   /**
-   * Identify traits, the only part of the body the ingest path reads as an object (profile deltas). Properties and
-   * context travel as `json` only: a buffered event then holds no reference into the request's parsed body, so
-   * that tree dies young instead of being copied by every scavenge until the group commit (see docs/benchmarks.md).
+   * Identify traits, the only part of the body the ingest path reads as an object (profile deltas, beside the
+   * encoded columns: src/ingest/encoded-request.ts). Properties and context travel as `json` only.
    */
   traits: Record<string, unknown>;
   revenue: number | null;
