@@ -25,6 +25,30 @@ describe('IdentityCache', () => {
     assert.equal(cache.get('anon:unknown'), undefined);
   });
 
+  it('reads the survivor for keys set to an absorbed person, and for merges it learns before any key', () => {
+    const cache = new IdentityCache(10);
+    cache.merged('p1', 'p2'); // nothing cached pointed at p1 yet
+    cache.set('anon:a', 'p1'); // a read that raced the merge: the survivor wins all the same
+    assert.equal(cache.get('anon:a'), 'p2');
+    cache.set('anon:b', 'p3');
+    cache.merged('p2', 'p3');
+    cache.merged('p3', 'p4');
+    assert.deepEqual(['anon:a', 'anon:b', 'anon:a'].map((k) => cache.get(k as IdentityKey)), ['p4', 'p4', 'p4']);
+    cache.merged('p4', 'p4'); // no cycle from a repeated or self merge
+    cache.merged('p3', 'p4');
+    assert.equal(cache.get('anon:b'), 'p4');
+  });
+
+  it('bounds the persons it remembers as well as the keys', () => {
+    const cache = new IdentityCache(3);
+    cache.set('anon:a', 'p1');
+    cache.merged('p2', 'p3'); // p1, p2, p3: full
+    cache.merged('p4', 'p5'); // starts over
+    assert.equal(cache.get('anon:a'), undefined);
+    cache.set('anon:c', 'p4');
+    assert.equal(cache.get('anon:c'), 'p5');
+  });
+
   it('starts over empty when full, rather than growing', () => {
     const cache = new IdentityCache(3);
     for (const key of ['anon:1', 'anon:2', 'anon:3'] as const) cache.set(key, 'p');
