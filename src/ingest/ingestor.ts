@@ -146,6 +146,7 @@ export class Ingestor {
     try {
       if (this.needsRecovery) await this.recoverLocked();
       batchSeq = this.nextSeq++;
+      events.prepareAppend?.(); // the log's transaction opens while dedupe and identity decide the rows
       fresh = await this.dedupe(entries);
       const outcome = await identity.resolve(state, nodeId, batchSeq, fresh.facts);
       batch = EventBatch.fromParts(batchParts(entries, fresh.kept, outcome.personIds, nodeId, batchSeq), fresh.messageIds);

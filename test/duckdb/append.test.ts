@@ -85,3 +85,52 @@ describe('DuckDB event log: appends are all or nothing', () => {
     }
   });
 });
+
+describe('DuckDB event log: a transaction opened ahead of the append (prepareAppend)', () => {
+  const events = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => storedEvent({ messageId: `${prefix}-${i}` }));
+
+  it('takes the rows of the append that follows, and a later prepare opens a fresh one', async () => {
+    await withDuckDbStore(async (store) => {
+      for (let round = 0; round < 3; round++) {
+        store.prepareAppend();
+        store.prepareAppend(); // a second call while one is open changes nothing
+        await store.append(events(`r${round}`, 50));
+      }
+      assert.equal(await store.countEvents(), 150);
+    });
+  });
+
+  it('is given up, not written into, by other writes, an empty append and a failed append', async () => {
+    const file = path.join(tempDataDir(), 'events.duckdb');
+    const store = await DuckDbEventStore.open(file);
+    try {
+      await store.migrate();
+      store.prepareAppend();
+      await store.recordMerges([{ from: 'p-1', to: 'p-2', at: 1_000 }]); // its own transaction, committed
+      await store.append(events('a', 10));
+
+      store.prepareAppend();
+      let ran = false;
+      await store.append([], async () => void (ran = true)); // a flush of duplicates only
+      assert.equal(ran, true);
+      await store.recordMerges([{ from: 'p-3', to: 'p-4', at: 2_000 }]);
+
+      store.prepareAppend();
+      const bad = events('bad', 5);
+      bad[2] = { ...bad[2]!, messageId: null } as unknown as StoredEvent; // NOT NULL: refused at the Appender's flush
+      await assert.rejects(store.append(bad), /NOT NULL/);
+      store.prepareAppend();
+      await store.append(events('b', 10));
+      store.prepareAppend(); // left open at close: closing ends it
+    } finally {
+      await store.close();
+    }
+    const reopened = await DuckDbEventStore.open(file);
+    try {
+      assert.equal(await reopened.countEvents(), 20, 'both good batches, none of the refused one');
+      assert.deepEqual((await reopened.listAliases()).map((a) => `${a.from}>${a.to}`).sort(), ['p-1>p-2', 'p-3>p-4']);
+    } finally {
+      await reopened.close();
+    }
+  });
+});

@@ -109,6 +109,12 @@ export interface EventStore {
    */
   append(events: AppendInput, whileDurable?: () => Promise<void>): Promise<void>;
   /**
+   * Optional: an append follows shortly (the ingestor calls this when a flush starts, before dedupe and identity
+   * decide its rows), so the adapter may start what does not depend on the rows, such as opening its transaction.
+   * Any other write the adapter runs before that append must cope with it (DuckDB discards the open transaction).
+   */
+  prepareAppend?(): void;
+  /**
    * Which of these messageIds the log already holds among events received at or after `since` (the dedup
    * window). The log is the one authority on "already stored": a batch that reached it before a crash counts as
    * seen even while the state store still has to replay it.

@@ -8,9 +8,9 @@ import {
 import type { StoredEvent } from '../../../core/events.js';
 import type { StoreHealth } from '../../health.js';
 import { DuckDbAnalyticsReader } from './analytics-reader.js';
-import { EventChunkWriter } from './event-chunks.js';
+import { DuckDbLogWriter } from './log-writer.js';
 import { MessageIdFilter } from './message-id-filter.js';
-import { asEventBatch, type AppendInput, type EventBatch } from '../encoded/event-batch.js';
+import { asEventBatch, type AppendInput } from '../encoded/event-batch.js';
 import { EVENT_COLUMNS, rowToStoredEvent, type EventRow, type LogicalType } from '../columns.js';
 import { activityFromRows, COUNTED_NAME_SQL, FIRST_TOUCH_SELECT, FIRST_TOUCH_WHERE } from '../activity.js';
 import { ACTIVITY_CONTEXT_FIELDS, type EventStore, type PersonActivity, type PersonMerge, type TimelineQuery } from '../port.js';
@@ -95,10 +95,8 @@ export class DuckDbEventStore implements EventStore {
   private filterLoading: Promise<void> | null = null;
   /** Batches between "ids added to the filter" and "committed", so a filter built meanwhile gets their ids too. */
   private readonly appending = new Set<readonly string[]>();
-  /** Writes share the writer connection (and so its transactions), so they run one after another. */
-  private writes: Promise<unknown> = Promise.resolve();
-  /** Fills the Appender (one at a time: appends are serial). */
-  private readonly chunks = new EventChunkWriter();
+  /** Every write goes through the writer connection, one after another. */
+  private readonly log: DuckDbLogWriter;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -107,6 +105,7 @@ export class DuckDbEventStore implements EventStore {
     private readonly filterMinCapacity: number,
     queryMemoryMb: number,
   ) {
+    this.log = new DuckDbLogWriter(writer);
     this.analytics = new DuckDbAnalyticsReader(() => this.reader, () => this.instance.connect(), {
       base: DUCKDB_MEMORY_LIMIT,
       query: `${queryMemoryMb}MB`,
@@ -127,77 +126,28 @@ export class DuckDbEventStore implements EventStore {
     const done = new Set(applied.map((r) => Number(r.version)));
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
-      await this.inTransaction(async () => {
-        await this.writer.run(migration.sql);
-        await this.writer.run('INSERT INTO schema_migrations VALUES ($1, now())', [migration.version]);
+      await this.log.transaction(async (writer) => {
+        await writer.run(migration.sql);
+        await writer.run('INSERT INTO schema_migrations VALUES ($1, now())', [migration.version]);
       });
     }
   }
 
-  /**
-   * Rows go straight into `events` through the Appender, inside an explicit transaction: the Appender's flush then
-   * only hands the rows to the transaction, and the commit (WAL write and fsync) is an async COMMIT that runs on
-   * DuckDB's own threads while the event loop serves requests. Without the transaction the Appender commits
-   * synchronously (about 60% of the append time, on the event loop); the TEMP-table staging that avoided that
-   * wrote every row twice (16.1 µs of CPU per event against 13.6 µs now, scratch measurement on EVENT_COLUMNS).
-   */
+  prepareAppend(): void {
+    this.log.prepareAppend();
+  }
+
   async append(events: AppendInput, whileDurable?: () => Promise<void>): Promise<void> {
     const batch = asEventBatch(events);
-    if (batch.count === 0) return whileDurable?.();
+    if (batch.count === 0) return this.log.append(batch, whileDurable);
     // Before the commit: a filter may hold ids the log does not (harmless, the exact query decides), never the reverse.
     const filter = this.idFilter;
     if (filter) for (const id of batch.messageIds) filter.add(id);
     this.appending.add(batch.messageIds);
     try {
-      await this.serially(() => this.appendInTransaction(batch, whileDurable));
+      await this.log.append(batch, whileDurable);
     } finally {
       this.appending.delete(batch.messageIds);
-    }
-  }
-
-  /** Like inTransaction, with `alongside` started right after the COMMIT (which runs on DuckDB's threads) is. */
-  private async appendInTransaction(batch: EventBatch, alongside: (() => Promise<void>) | undefined): Promise<void> {
-    await this.writer.run('BEGIN TRANSACTION');
-    let side: Promise<void> | undefined;
-    try {
-      await this.appendRows(batch);
-      const commit = this.writer.run('COMMIT');
-      // As a promise job: it starts while the COMMIT runs, and even a synchronous throw becomes a rejection.
-      side = alongside ? Promise.resolve().then(alongside) : undefined;
-      side?.catch(() => {}); // observed below, after the commit; never an unhandled rejection meanwhile
-      await commit;
-    } catch (error) {
-      // DuckDB may have ended a failed transaction itself; then there is nothing left to roll back.
-      await this.writer.run('ROLLBACK').catch(() => {});
-      await side?.catch(() => {}); // settle it before reporting: the caller's recovery must see what it did
-      throw error;
-    }
-    await side;
-  }
-
-  private async appendRows(batch: EventBatch): Promise<void> {
-    const appender = await this.writer.createAppender('events');
-    try {
-      this.chunks.append(appender, batch);
-      appender.closeSync(); // flushes into the transaction (a NOT NULL violation surfaces here)
-    } catch (error) {
-      // The caller rolls the transaction back, so nothing reaches `events`. Drop what the Appender still holds first:
-      // its finaliser would flush it again later, into whichever transaction the connection has open by then.
-      appender.clear();
-      throw error;
-    }
-  }
-
-  /** Runs `work` on the writer connection inside one transaction: all of it is committed, or none. */
-  private async inTransaction(work: () => Promise<void>): Promise<void> {
-    await this.writer.run('BEGIN TRANSACTION');
-    try {
-      await work();
-      await this.writer.run('COMMIT');
-    } catch (error) {
-      // DuckDB may have ended a failed transaction itself; then there is nothing left to roll back.
-      await this.writer.run('ROLLBACK').catch(() => {});
-      throw error;
     }
   }
 
@@ -259,21 +209,11 @@ export class DuckDbEventStore implements EventStore {
 
   async recordMerges(merges: PersonMerge[]): Promise<void> {
     if (merges.length === 0) return;
-    await this.serially(() => this.recordMergesNow(merges));
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work, work);
-    this.writes = run.catch(() => {});
-    return run;
-  }
-
-  private async recordMergesNow(merges: PersonMerge[]): Promise<void> {
-    await this.inTransaction(async () => {
+    await this.log.transaction(async (writer) => {
       for (const merge of merges) {
         // Keep the aliases flat: everything that pointed at the absorbed person now points at the survivor.
-        await this.writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
-        await this.writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, $3)', [
+        await writer.run('UPDATE person_aliases SET to_person = $1 WHERE to_person = $2', [merge.to, merge.from]);
+        await writer.run('INSERT OR REPLACE INTO person_aliases VALUES ($1, $2, $3)', [
           merge.from,
           merge.to,
           new DuckDBTimestampMillisecondsValue(BigInt(merge.at)),
@@ -372,6 +312,7 @@ export class DuckDbEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.log.close();
     this.writer.closeSync();
     this.reader.closeSync();
     this.instance.closeSync();
