@@ -178,6 +178,10 @@ async function main(): Promise<number> {
       label: 'group commits: flushes, mean size, mean time',
       value: metrics ? `${fmtInt(metrics.flushes)}, ${fmtInt(metrics.flushEventsAvg)} events, ${fmtMs(metrics.flushMsAvg)}` : 'n/a',
     },
+    {
+      label: 'a flush, mean ms: dedupe / identity / append / merges',
+      value: metrics ? ['dedupe', 'identity', 'append', 'merges'].map((p) => (metrics.flushPhasesMs[p] ?? Number.NaN).toFixed(1)).join(' / ') : 'n/a',
+    },
     { label: 'server CPU (cores busy)', value: `${serverCpuSeconds.toFixed(1)} s (${(serverCpuSeconds / seconds).toFixed(2)})` },
     { label: 'server CPU per event', value: `${((serverCpuSeconds * 1e6) / result.eventsAccepted).toFixed(1)} µs` },
     {
@@ -216,7 +220,14 @@ async function main(): Promise<number> {
     storedMatches,
     serverRssMb: { idle: idleRss === null ? null : round(idleRss / MB, 0), peak: round(peakRss / MB, 0), vmHwm: hwm === null ? null : round(hwm / MB, 0) },
     serverHeapMb: metrics ? { used: round(metrics.heapUsedBytes / MB, 0), total: round(metrics.heapTotalBytes / MB, 0), external: round(metrics.externalBytes / MB, 0) } : null,
-    flushes: metrics ? { count: metrics.flushes, eventsAvg: round(metrics.flushEventsAvg, 0), msAvg: round(metrics.flushMsAvg, 1) } : null,
+    flushes: metrics
+      ? {
+          count: metrics.flushes,
+          eventsAvg: round(metrics.flushEventsAvg, 0),
+          msAvg: round(metrics.flushMsAvg, 1),
+          phasesMs: Object.fromEntries(Object.entries(metrics.flushPhasesMs).map(([phase, ms]) => [phase, round(ms, 1)])),
+        }
+      : null,
     serverCpuSeconds: round(serverCpuSeconds, 1),
     serverCpuUsPerEvent: round((serverCpuSeconds * 1e6) / result.eventsAccepted, 1),
     mainThreadCpuUsPerEvent: round((mainCpuSeconds * 1e6) / result.eventsAccepted, 1),

@@ -109,6 +109,9 @@ describe('admin API', () => {
       assert.match(metrics, /^crumbtrail_events_ingested_total 7$/m);
       assert.match(metrics, /^crumbtrail_write_buffer_depth 0$/m);
       assert.match(metrics, /^crumbtrail_flush_duration_seconds_count [1-9]/m);
+      for (const phase of ['dedupe', 'identity', 'append', 'merges', 'listeners']) {
+        assert.match(metrics, new RegExp(`^crumbtrail_flush_phase_seconds_count\\{phase="${phase}"\\} [1-9]`, 'm'));
+      }
       assert.match(metrics, /^crumbtrail_ingest_lag_seconds /m);
 
       const stats = (await server.admin('/api/stats')).body;

@@ -131,6 +131,16 @@ export class Ingestor {
     await this.buffer.close();
   }
 
+  /** Runs one phase of a flush under the crumbtrail_flush_phase_seconds histogram. */
+  private async timed<T>(phase: 'dedupe' | 'identity' | 'append' | 'merges' | 'listeners', work: () => Promise<T>): Promise<T> {
+    const end = this.deps.metrics.flushPhase.startTimer({ phase });
+    try {
+      return await work();
+    } finally {
+      end();
+    }
+  }
+
   /** Nodes sharing stores take turns: dedupe and identity decisions must see each other's batches. */
   private flush(entries: BufferEntry[]): Promise<EntryOutcome[]> {
     return this.deps.state.withIngestLock(() => this.flushLocked(entries));
@@ -147,13 +157,15 @@ export class Ingestor {
       if (this.needsRecovery) await this.recoverLocked();
       batchSeq = this.nextSeq++;
       events.prepareAppend?.(); // the log's transaction opens while dedupe and identity decide the rows
-      fresh = await this.dedupe(entries);
-      const outcome = await identity.resolve(state, nodeId, batchSeq, fresh.facts);
-      batch = EventBatch.fromParts(batchParts(entries, fresh.kept, outcome.personIds, nodeId, batchSeq), fresh.messageIds);
-      const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: fresh.duplicates });
-      const stateBatch = this.stateBatch(batchSeq, fresh.facts, outcome, drops);
-      await events.append(batch, () => state.applyBatch(stateBatch));
-      await events.recordMerges(outcome.merges);
+      const deduped = await this.timed('dedupe', () => this.dedupe(entries));
+      fresh = deduped;
+      const outcome = await this.timed('identity', () => identity.resolve(state, nodeId, batchSeq, deduped.facts));
+      const appended = EventBatch.fromParts(batchParts(entries, deduped.kept, outcome.personIds, nodeId, batchSeq), deduped.messageIds);
+      batch = appended;
+      const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: deduped.duplicates });
+      const stateBatch = this.stateBatch(batchSeq, deduped.facts, outcome, drops);
+      await this.timed('append', () => events.append(appended, () => state.applyBatch(stateBatch)));
+      await this.timed('merges', () => events.recordMerges(outcome.merges));
       metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
       metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
       for (const [reason, n] of Object.entries(drops)) metrics.eventsDropped.inc({ reason }, n);
@@ -169,7 +181,8 @@ export class Ingestor {
     const oldest = Math.min(...entries.map((e) => (e.request.count > 0 ? e.request.receivedAt : started)));
     this.lastLagSeconds = (clock.now() - oldest) / 1000;
     metrics.ingestLag.set(this.lastLagSeconds);
-    await this.notify(batch);
+    const durable = batch; // (a closure sees the `let` as possibly unassigned)
+    await this.timed('listeners', () => this.notify(durable));
     return fresh.duplicatesPerEntry.map((duplicates) => ({ duplicates }));
   }
 

@@ -34,6 +34,13 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly flushPhase = new Histogram({
+    name: 'crumbtrail_flush_phase_seconds',
+    help: 'Time spent in each phase of a flush (dedupe, identity, append: the log commit with the state transaction alongside, merges, listeners)',
+    labelNames: ['phase'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
   readonly flushSize = new Histogram({
     name: 'crumbtrail_flush_events',
     help: 'Events per flushed batch',
