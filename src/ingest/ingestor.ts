@@ -147,43 +147,47 @@ export class Ingestor {
   }
 
   private async flushLocked(entries: BufferEntry[]): Promise<EntryOutcome[]> {
-    const { nodeId, events, state, identity, metrics, clock, logger } = this.deps;
+    const { metrics, clock, logger } = this.deps;
     const started = clock.now();
     const endTimer = metrics.flushDuration.startTimer();
     let batchSeq = 0;
-    let fresh: Awaited<ReturnType<Ingestor['dedupe']>>;
-    let batch: EventBatch;
+    let written: Awaited<ReturnType<Ingestor['write']>>;
     try {
       if (this.needsRecovery) await this.recoverLocked();
       batchSeq = this.nextSeq++;
-      events.prepareAppend?.(); // the log's transaction opens while dedupe and identity decide the rows
-      const deduped = await this.timed('dedupe', () => this.dedupe(entries));
-      fresh = deduped;
-      const outcome = await this.timed('identity', () => identity.resolve(state, nodeId, batchSeq, deduped.facts));
-      const appended = EventBatch.fromParts(batchParts(entries, deduped.kept, outcome.personIds, nodeId, batchSeq), deduped.messageIds);
-      batch = appended;
-      const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: deduped.duplicates });
-      const stateBatch = this.stateBatch(batchSeq, deduped.facts, outcome, drops);
-      await this.timed('append', () => events.append(appended, () => state.applyBatch(stateBatch)));
-      await this.timed('merges', () => events.recordMerges(outcome.merges));
-      metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
-      metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
-      for (const [reason, n] of Object.entries(drops)) metrics.eventsDropped.inc({ reason }, n);
+      written = await this.write(entries, batchSeq);
     } catch (error) {
       // Recovery runs before the next flush: log batches the state missed are replayed, merges the log missed copied.
       this.needsRecovery = true;
       logger.error({ err: error, batchSeq }, 'flush failed');
       throw new CrumbtrailError('CT_STORE_UNAVAILABLE', (error as Error).message);
     }
+    const { batch, duplicatesPerEntry } = written;
     metrics.eventsIngested.inc(batch.count);
     metrics.flushSize.observe(batch.count);
     endTimer();
     const oldest = Math.min(...entries.map((e) => (e.request.count > 0 ? e.request.receivedAt : started)));
     this.lastLagSeconds = (clock.now() - oldest) / 1000;
     metrics.ingestLag.set(this.lastLagSeconds);
-    const durable = batch; // (a closure sees the `let` as possibly unassigned)
-    await this.timed('listeners', () => this.notify(durable));
-    return fresh.duplicatesPerEntry.map((duplicates) => ({ duplicates }));
+    await this.timed('listeners', () => this.notify(batch));
+    return duplicatesPerEntry.map((duplicates) => ({ duplicates }));
+  }
+
+  /** One batch made durable: dedupe → identity → the log's append with the state alongside → the merges. */
+  private async write(entries: BufferEntry[], batchSeq: number) {
+    const { nodeId, events, state, identity, metrics } = this.deps;
+    events.prepareAppend?.(); // the log's transaction opens while dedupe and identity decide the rows
+    const fresh = await this.timed('dedupe', () => this.dedupe(entries));
+    const outcome = await this.timed('identity', () => identity.resolve(state, nodeId, batchSeq, fresh.facts));
+    const batch = EventBatch.fromParts(batchParts(entries, fresh.kept, outcome.personIds, nodeId, batchSeq), fresh.messageIds);
+    const drops = sumDrops(...entries.map((e) => e.drops), { duplicate: fresh.duplicates });
+    const stateBatch = this.stateBatch(batchSeq, fresh.facts, outcome, drops);
+    await this.timed('append', () => events.append(batch, () => state.applyBatch(stateBatch)));
+    await this.timed('merges', () => events.recordMerges(outcome.merges));
+    metrics.identityMergesRefused.inc({ guard: 'known_user_conflict' }, outcome.refused.knownUserConflict);
+    metrics.identityMergesRefused.inc({ guard: 'merge_cap' }, outcome.refused.mergeCap);
+    for (const [reason, n] of Object.entries(drops)) metrics.eventsDropped.inc({ reason }, n);
+    return { batch, duplicatesPerEntry: fresh.duplicatesPerEntry };
   }
 
   /**
