@@ -47,9 +47,8 @@ export interface CollectDeps {
 /**
  * The tracking API. The body stays bytes until it is prepared: parsed, checked and encoded, on a collect worker
  * thread or on the event loop (src/collect/worker/). Then the write key is checked (it may be in the body) and the
- * handler waits for durability. Request schemas are
- * documented from the same zod schemas the pipeline validates with; validation itself happens in the pipeline (per
- * event, with catalogued errors), not in Fastify.
+ * handler waits for durability. Request schemas are documented from the same zod schemas the pipeline validates
+ * with; validation itself happens in the pipeline (per event, with catalogued errors), not in Fastify.
  */
 export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Promise<void> {
   registerRawBodyParsers(app);

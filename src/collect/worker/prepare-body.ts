@@ -19,9 +19,9 @@ export interface ErrorRecord {
 }
 
 /**
- * A body made into a request for the ingestor, or why it could not be. Failures of the body as JSON come first, as
- * they did when Fastify parsed bodies; failures of its events (`rejected`) are reported after the write key is
- * checked, as before, so a client with a wrong key learns that first.
+ * A body made into a request for the ingestor, or why it could not be. Failures of the body as JSON (stage `parse`)
+ * are reported first, as they were when Fastify parsed bodies; failures of its events (stage `events`) only after
+ * the write key is checked, as before, so a client with a wrong key learns that first.
  */
 export type PreparedBody =
   | { ok: true; bodyWriteKey: string | null; request: EncodedRequest; drops: DropCounts }

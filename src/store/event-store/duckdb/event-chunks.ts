@@ -11,6 +11,7 @@ import {
   LAYOUT_FIELDS,
   rowBytes,
   STRING_ENTRY_BYTES,
+  TWO_32,
   validityBytes,
   type ColumnKind,
   type EncodedChunk,
@@ -31,7 +32,6 @@ import type { BatchPart, EventBatch } from '../encoded/event-batch.js';
 
 const CHUNK_ROWS = bindings.vector_size();
 if (CHUNK_ROWS < ENCODED_CHUNK_ROWS) throw new Error(`DuckDB's vector size is ${CHUNK_ROWS}; encoded chunks hold ${ENCODED_CHUNK_ROWS} rows`);
-const TWO_32 = 2 ** 32;
 
 const VECTOR_TYPES: Record<LogicalType, DuckDBType> = {
   string: VARCHAR,

@@ -73,7 +73,8 @@ export function isNullAt(bytes: Uint8Array, validityOffset: number, row: number)
   return validityOffset >= 0 && (bytes[validityOffset + (row >>> 3)]! & (1 << (row & 7))) === 0;
 }
 
-const TWO_32 = 2 ** 32;
+/** A 64-bit value (an int64 time in µs, a pointer) as two 32-bit words: the high word's weight. */
+export const TWO_32 = 2 ** 32;
 const utf8 = new TextDecoder();
 
 /**

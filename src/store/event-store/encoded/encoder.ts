@@ -10,12 +10,12 @@ import {
   LAYOUT_FIELDS,
   rowBytes,
   STRING_ENTRY_BYTES,
+  TWO_32,
   validityBytes,
   type ColumnKind,
   type EncodedChunk,
 } from './chunk.js';
 
-const TWO_32 = 2 ** 32;
 /** The scratch buffer kept between requests; one grown past it (a request of very large events) is let go. */
 const SCRATCH_KEEP_BYTES = 8 << 20;
 
